@@ -1,0 +1,66 @@
+import { accountsMessages } from '../modules/accounts/accounts.i18n.js';
+import { peopleMessages } from '../modules/people/people.i18n.js';
+import { coreMessages } from './core.i18n.js';
+import { LOCALES, type Locale } from './define.js';
+
+export { LOCALES, type Locale } from './define.js';
+
+const catalogues = [coreMessages, peopleMessages, accountsMessages];
+
+type Merged = (typeof catalogues)[number]['en'];
+/** Every translation key of Ruche. */
+export type MessageKey = Merged extends infer M ? (M extends Record<infer K, string> ? K : never) : never;
+
+const tables: Record<Locale, Map<string, string>> = { en: new Map(), fr: new Map(), nl: new Map() };
+for (const catalogue of catalogues) {
+  for (const locale of LOCALES) {
+    for (const [key, text] of Object.entries(catalogue[locale])) tables[locale].set(key, text as string);
+  }
+}
+
+export type Params = Record<string, string | number>;
+
+/** Translates a key into a locale, filling `{name}` placeholders. */
+export function t(locale: Locale, key: MessageKey, params?: Params): string {
+  const text = tables[locale].get(key) ?? tables.en.get(key) ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** True when the string is a known message key (used for errors carrying a key). */
+export function isMessageKey(key: string): key is MessageKey {
+  return tables.en.has(key);
+}
+
+/** A translator bound to one locale, handed to pages. */
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+/** Binds `t` to a locale. */
+export function translator(locale: Locale): Translate {
+  return (key, params) => t(locale, key, params);
+}
+
+/** True when the value is one of the supported locales. */
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Picks the best supported locale from an Accept-Language header. */
+export function negotiateLocale(header: string | undefined): Locale {
+  if (!header) return 'en';
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...rest] = part.trim().split(';');
+      const q = rest.find((p) => p.trim().startsWith('q='));
+      return { lang: tag.trim().slice(0, 2).toLowerCase(), q: q ? Number(q.trim().slice(2)) : 1 };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return ranked.find((entry) => isLocale(entry.lang))?.lang as Locale | undefined ?? 'en';
+}
+
+/** Number of keys per locale, for the catalogue completeness test. */
+export function catalogueSizes(): Record<Locale, number> {
+  return { en: tables.en.size, fr: tables.fr.size, nl: tables.nl.size };
+}

@@ -1,0 +1,39 @@
+import type { Generated } from 'kysely';
+
+/** A login account, optionally tied to a person. */
+export interface AccountsTable {
+  id: Generated<number>;
+  person_id: number | null;
+  username: string;
+  password_hash: string;
+  locale: string | null;
+  disabled: number;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+/** Roles assigned to an account. */
+export interface AccountRolesTable {
+  account_id: number;
+  role: string;
+}
+
+/** API tokens; only a SHA-256 of the token is stored. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Browser sessions; only a SHA-256 of the cookie value is stored. */
+export interface SessionsTable {
+  id_hash: string;
+  account_id: number;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}

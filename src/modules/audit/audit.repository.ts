@@ -1,0 +1,31 @@
+import type { Db } from '../../storage/database.js';
+import type { AuditLogTable } from './audit.table.js';
+import type { Insertable } from 'kysely';
+
+/** Appends one entry to the audit log. */
+export async function insertAudit(db: Db, row: Insertable<AuditLogTable>): Promise<void> {
+  await db.insertInto('audit_log').values(row).execute();
+}
+
+/** Entries about one entity, newest first. */
+export async function selectAuditForEntity(db: Db, entityType: string, entityId: string, limit: number, offset: number) {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', entityId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Drops the personal snapshots of a purged entity, keeping the fact that changes happened. */
+export async function redactAuditForEntity(db: Db, entityType: string, entityId: string): Promise<void> {
+  await db
+    .updateTable('audit_log')
+    .set({ before_json: null, after_json: null })
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', entityId)
+    .execute();
+}

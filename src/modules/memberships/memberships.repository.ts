@@ -1,0 +1,41 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../../storage/database.js';
+import type { MembershipsTable } from './memberships.table.js';
+
+/** One person's membership row for a year. */
+export async function selectMembership(db: Db, personId: number, year: number) {
+  return db.selectFrom('memberships').selectAll().where('person_id', '=', personId).where('year', '=', year).executeTakeFirst();
+}
+
+/** Every membership row of a person, newest year first. */
+export async function selectMembershipsOfPerson(db: Db, personId: number) {
+  return db.selectFrom('memberships').selectAll().where('person_id', '=', personId).orderBy('year', 'desc').execute();
+}
+
+/** Membership rows for a year of several people. */
+export async function selectMembershipsForYear(db: Db, personIds: number[], year: number) {
+  if (!personIds.length) return [];
+  return db.selectFrom('memberships').selectAll().where('year', '=', year).where('person_id', 'in', personIds).execute();
+}
+
+/** Inserts or replaces a person's membership for a year. */
+export async function upsertMembership(db: Db, row: Insertable<MembershipsTable>): Promise<void> {
+  const { person_id: _p, year: _y, ...changes } = row;
+  await db
+    .insertInto('memberships')
+    .values(row)
+    .onConflict((oc) => oc.columns(['person_id', 'year']).doUpdateSet(changes))
+    .execute();
+}
+
+/** Counts of people per status for a year (reports and the dashboard). */
+export async function countByStatus(db: Db, year: number) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('people', 'people.id', 'memberships.person_id')
+    .select(['memberships.status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('memberships.year', '=', year)
+    .where('people.deleted_at', 'is', null)
+    .groupBy('memberships.status')
+    .execute();
+}

@@ -1,0 +1,89 @@
+import type { Actor } from '../../core/actor.js';
+import { nowIso, today } from '../../core/clock.js';
+import { notFound } from '../../core/errors.js';
+import { validate } from '../../core/validate.js';
+import type { Db } from '../../storage/database.js';
+import { recordChange } from '../audit/audit.service.js';
+import { getPerson } from '../people/people.service.js';
+import { fiscalYearOf, getSettings } from '../settings/settings.service.js';
+import * as repo from './memberships.repository.js';
+import { membershipInput, type MembershipStatus, yearParam } from './memberships.schema.js';
+
+/** A person's membership for one fiscal year. */
+export interface Membership {
+  person_id: number;
+  year: number;
+  status: MembershipStatus;
+  effective: boolean;
+  changed_on: string;
+  source: string;
+  decision_ref: string | null;
+  note: string | null;
+}
+
+type Row = NonNullable<Awaited<ReturnType<typeof repo.selectMembership>>>;
+
+function toMembership(row: Row): Membership {
+  const { updated_at: _u, effective, ...rest } = row;
+  return { ...rest, effective: effective === 1 };
+}
+
+/** The fiscal year that contains today, by the collective's start month. */
+export async function currentFiscalYear(db: Db, now: Date = new Date()): Promise<number> {
+  const { fiscal_year_start_month } = await getSettings(db);
+  return fiscalYearOf(today(now), fiscal_year_start_month);
+}
+
+/** A person's membership for a year, or null when none was recorded. */
+export async function getMembership(db: Db, personId: number, year: unknown): Promise<Membership | null> {
+  const y = validate(yearParam, year);
+  await getPerson(db, personId);
+  const row = await repo.selectMembership(db, personId, y);
+  return row ? toMembership(row) : null;
+}
+
+/** Every recorded year of a person, newest first. */
+export async function membershipsOf(db: Db, personId: number): Promise<Membership[]> {
+  return (await repo.selectMembershipsOfPerson(db, personId)).map(toMembership);
+}
+
+/** Statuses for one year of several people (lists). */
+export async function statusesForYear(db: Db, personIds: number[], year: number): Promise<Map<number, Membership>> {
+  const rows = await repo.selectMembershipsForYear(db, personIds, year);
+  return new Map(rows.map((row) => [row.person_id, toMembership(row)]));
+}
+
+/** Records a person's membership for a year (date and source of the change kept; an exclusion cites its decision). */
+export async function setMembership(db: Db, actor: Actor, personId: number, year: unknown, input: unknown): Promise<Membership> {
+  const y = validate(yearParam, year);
+  const data = validate(membershipInput, input);
+  const person = await getPerson(db, personId);
+  if (person.deleted_at) throw notFound();
+  const before = await repo.selectMembership(db, personId, y);
+  await repo.upsertMembership(db, {
+    person_id: personId,
+    year: y,
+    status: data.status,
+    effective: data.effective ? 1 : 0,
+    changed_on: data.changed_on ?? today(),
+    source: data.source || 'manual',
+    decision_ref: data.decision_ref,
+    note: data.note,
+    updated_at: nowIso(),
+  });
+  const after = (await repo.selectMembership(db, personId, y)) as Row;
+  await recordChange(db, actor, {
+    action: 'membership.set',
+    entityType: 'person',
+    entityId: personId,
+    before: before ? { year: y, ...toMembership(before) } : null,
+    after: { year: y, ...toMembership(after) },
+  });
+  return toMembership(after);
+}
+
+/** Number of people per status for a year. */
+export async function membershipCounts(db: Db, year: number): Promise<Record<string, number>> {
+  const rows = await repo.countByStatus(db, year);
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

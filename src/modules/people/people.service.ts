@@ -1,0 +1,197 @@
+import type { Actor } from '../../core/actor.js';
+import { nowIso } from '../../core/clock.js';
+import { notFound, ValidationError } from '../../core/errors.js';
+import { fold } from '../../core/text.js';
+import { validate } from '../../core/validate.js';
+import type { Db } from '../../storage/database.js';
+import { forgetEntity, recordChange } from '../audit/audit.service.js';
+import * as repo from './people.repository.js';
+import { type PeopleQuery, peopleQuery, type PersonCreateInput, personCreateInput, type PersonData, personPatchInput } from './people.schema.js';
+
+/** A person as the fronts see it. */
+export interface Person extends Omit<PersonData, 'contacts'> {
+  id: number;
+  contacts: { id: number; display_name: string; role: string | null }[];
+  organisations: { id: number; display_name: string; role: string | null }[];
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+/** One line of the people list. */
+export interface PersonSummary {
+  id: number;
+  kind: string;
+  display_name: string;
+  sort_name: string | null;
+  city: string | null;
+  emails: string[];
+  tags: string[];
+  deleted_at: string | null;
+}
+
+/** Days a deleted person can still be restored before the purge removes it. */
+export const RESTORE_DAYS = 30;
+
+function searchText(data: PersonData): string {
+  return fold([data.display_name, data.sort_name, ...data.emails, ...data.tags, data.phone, data.city, data.notes].filter(Boolean).join(' '));
+}
+
+function columns(data: PersonData) {
+  return {
+    kind: data.kind,
+    display_name: data.display_name,
+    sort_name: data.sort_name,
+    sort_key: fold(data.sort_name || data.display_name),
+    search_text: searchText(data),
+    street: data.street,
+    postal_code: data.postal_code,
+    city: data.city,
+    country: data.country,
+    phone: data.phone,
+    language: data.language,
+    notes: data.notes,
+    joined_on: data.joined_on,
+    left_on: data.left_on,
+    left_reason: data.left_reason,
+  };
+}
+
+function checkRules(data: PersonData, selfId?: number): void {
+  if (data.left_on && data.joined_on && data.left_on < data.joined_on) throw new ValidationError({ left_on: 'validation.left_before_joined' });
+  if (data.contacts.length && data.kind !== 'organisation') throw new ValidationError({ contacts: 'people.contacts_only_organisations' });
+  if (selfId !== undefined && data.contacts.some((c) => c.contact_id === selfId)) throw new ValidationError({ contacts: 'people.contact_self' });
+}
+
+async function checkContactsExist(db: Db, data: PersonData): Promise<void> {
+  const ids = [...new Set(data.contacts.map((c) => c.contact_id))];
+  if ((await repo.selectLiveIds(db, ids)).length !== ids.length) throw new ValidationError({ contacts: 'people.contact_unknown' });
+}
+
+async function writeRelations(db: Db, id: number, data: PersonData): Promise<void> {
+  await repo.replaceEmails(db, id, [...new Set(data.emails)]);
+  await repo.replaceTags(db, id, [...new Set(data.tags)]);
+  await repo.replaceContacts(db, id, data.contacts);
+}
+
+/** Creates a person from validated input, recording it in the audit log. */
+export async function createPerson(db: Db, actor: Actor, input: PersonCreateInput | Record<string, unknown>): Promise<Person> {
+  const data = validate(personCreateInput, input);
+  checkRules(data);
+  await checkContactsExist(db, data);
+  const now = nowIso();
+  const id = await repo.insertPerson(db, { ...columns(data), created_at: now, updated_at: now, deleted_at: null });
+  await writeRelations(db, id, data);
+  const person = await getPerson(db, id);
+  await recordChange(db, actor, { action: 'person.create', entityType: 'person', entityId: id, after: snapshot(person) });
+  return person;
+}
+
+/** Changes some fields of a person; the history keeps before and after. */
+export async function updatePerson(db: Db, actor: Actor, id: number, input: unknown): Promise<Person> {
+  const before = await getPerson(db, id);
+  if (before.deleted_at) throw notFound();
+  const patch = validate(personPatchInput, input);
+  const current = { ...snapshot(before), contacts: before.contacts.map((c) => ({ contact_id: c.id, role: c.role })) };
+  const data = validate(personCreateInput, { ...current, ...stripUndefined(patch) });
+  checkRules(data, id);
+  await checkContactsExist(db, data);
+  await repo.updatePerson(db, id, { ...columns(data), updated_at: nowIso() });
+  await writeRelations(db, id, data);
+  const after = await getPerson(db, id);
+  await recordChange(db, actor, { action: 'person.update', entityType: 'person', entityId: id, before: snapshot(before), after: snapshot(after) });
+  return after;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The fields of a person kept in audit snapshots. */
+function snapshot(person: Person): Record<string, unknown> {
+  const { id: _id, created_at: _c, updated_at: _u, deleted_at: _d, organisations: _o, ...fields } = person;
+  return { ...fields, contacts: person.contacts.map((c) => ({ contact_id: c.id, role: c.role })) };
+}
+
+/** One person with e-mails, tags, contacts and organisations; deleted ones too (their page offers restore). */
+export async function getPerson(db: Db, id: number): Promise<Person> {
+  const row = await repo.selectPerson(db, id);
+  if (!row) throw notFound();
+  const [emails, tags, contacts, organisations] = await Promise.all([
+    repo.selectEmails(db, [id]),
+    repo.selectTags(db, [id]),
+    repo.selectContacts(db, id),
+    repo.selectOrganisationsOf(db, id),
+  ]);
+  const { sort_key: _k, search_text: _s, ...fields } = row;
+  return { ...fields, emails: emails.map((e) => e.email), tags: tags.map((t) => t.tag), contacts, organisations };
+}
+
+/** A page of people for the list, search box and filters. */
+export async function listPeople(db: Db, query: Partial<Record<keyof PeopleQuery, unknown>>, options: { deleted?: boolean; currentYear: number }) {
+  const q = validate(peopleQuery, query);
+  const filter: repo.PeopleFilter = {
+    words: fold(q.q).split(' ').filter(Boolean).slice(0, 8),
+    status: q.status,
+    year: q.year ?? options.currentYear,
+    tag: q.tag,
+    kind: q.kind,
+    deleted: options.deleted ?? false,
+  };
+  const offset = (q.page - 1) * q.per_page;
+  const [rows, total] = await Promise.all([repo.selectPeoplePage(db, filter, q.per_page, offset), repo.countPeople(db, filter)]);
+  const items = await summarise(db, rows);
+  return { items, total, page: q.page, perPage: q.per_page, year: filter.year, query: q };
+}
+
+async function summarise(db: Db, rows: Awaited<ReturnType<typeof repo.selectPeoplePage>>): Promise<PersonSummary[]> {
+  const ids = rows.map((r) => r.id);
+  const [emails, tags] = await Promise.all([repo.selectEmails(db, ids), repo.selectTags(db, ids)]);
+  return rows.map((row) => ({
+    ...row,
+    emails: emails.filter((e) => e.person_id === row.id).map((e) => e.email),
+    tags: tags.filter((t) => t.person_id === row.id).map((t) => t.tag),
+  }));
+}
+
+/** Full records of every live person, batch by batch, in sort order (exports). */
+export async function* eachPerson(db: Db, batchSize = 500): AsyncGenerator<Person[]> {
+  let after: [string, number] | null = null;
+  for (;;) {
+    const batch = await repo.selectLiveIdBatch(db, after, batchSize);
+    if (!batch.length) return;
+    const last = batch[batch.length - 1];
+    after = [last.sort_key, last.id];
+    yield Promise.all(batch.map((b) => getPerson(db, b.id)));
+  }
+}
+
+/** Soft-deletes a person: hidden from lists, restorable for RESTORE_DAYS days. */
+export async function deletePerson(db: Db, actor: Actor, id: number): Promise<void> {
+  const person = await getPerson(db, id);
+  if (person.deleted_at) throw notFound();
+  const at = nowIso();
+  await repo.updatePerson(db, id, { deleted_at: at });
+  await recordChange(db, actor, { action: 'person.delete', entityType: 'person', entityId: id, before: { deleted_at: null }, after: { deleted_at: at } });
+}
+
+/** Brings back a deleted person before the purge. */
+export async function restorePerson(db: Db, actor: Actor, id: number): Promise<Person> {
+  const person = await getPerson(db, id);
+  if (!person.deleted_at) throw notFound();
+  await repo.updatePerson(db, id, { deleted_at: null });
+  await recordChange(db, actor, { action: 'person.restore', entityType: 'person', entityId: id, before: { deleted_at: person.deleted_at }, after: { deleted_at: null } });
+  return getPerson(db, id);
+}
+
+/** Removes for good the people deleted more than RESTORE_DAYS ago, and their personal data from the audit log. */
+export async function purgeDeletedPeople(db: Db, actor: Actor, now: Date = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - RESTORE_DAYS * 86_400_000).toISOString();
+  const ids = await repo.selectDeletedBefore(db, cutoff);
+  for (const id of ids) {
+    await repo.hardDeletePerson(db, id);
+    await forgetEntity(db, 'person', id);
+    await recordChange(db, actor, { action: 'person.purge', entityType: 'person', entityId: id });
+  }
+  return ids.length;
+}

@@ -1,0 +1,43 @@
+import type { Actor } from '../../core/actor.js';
+import { validate } from '../../core/validate.js';
+import type { Db } from '../../storage/database.js';
+import { recordChange } from '../audit/audit.service.js';
+import { selectSetting, upsertSetting } from './settings.repository.js';
+import { type CollectiveSettings, settingsInput } from './settings.schema.js';
+
+const DEFAULTS: CollectiveSettings = { collective_name: 'Ruche', fiscal_year_start_month: 1 };
+
+/** The collective's settings, with defaults for what was never set. */
+export async function getSettings(db: Db): Promise<CollectiveSettings> {
+  const raw = await selectSetting(db, 'collective');
+  return raw ? { ...DEFAULTS, ...JSON.parse(raw) } : { ...DEFAULTS };
+}
+
+/** Validates and saves the collective's settings, recording the change. */
+export async function updateSettings(db: Db, actor: Actor, input: unknown): Promise<CollectiveSettings> {
+  const next = validate(settingsInput, input);
+  const before = await getSettings(db);
+  await upsertSetting(db, 'collective', JSON.stringify(next));
+  await recordChange(db, actor, { action: 'settings.update', entityType: 'settings', entityId: 'collective', before, after: next });
+  return next;
+}
+
+/** The fiscal year (named by the calendar year it starts in) that a date falls in. */
+export function fiscalYearOf(date: string, startMonth: number): number {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  return month >= startMonth ? year : year - 1;
+}
+
+/** First and last calendar dates of a fiscal year. */
+export function fiscalYearBounds(year: number, startMonth: number): { start: string; end: string } {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const start = `${year}-${pad(startMonth)}-01`;
+  const endDate = new Date(Date.UTC(year + 1, startMonth - 1, 0));
+  return { start, end: endDate.toISOString().slice(0, 10) };
+}
+
+/** How a fiscal year is written: `2026`, or `2026-2027` when it does not start in January. */
+export function fiscalYearLabel(year: number, startMonth: number): string {
+  return startMonth === 1 ? String(year) : `${year}-${year + 1}`;
+}

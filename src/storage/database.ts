@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+/** Either the database itself or a transaction: services take this first so transactions compose. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database with its dialect and, for SQLite, the native handle used by backups. */
+export interface Storage {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  sqlite?: SqliteDatabase.Database;
+  sqlitePath?: string;
+  close(): Promise<void>;
+}
+
+// DATE columns come back as 'YYYY-MM-DD' strings, never as JS Dates shifted by the time zone.
+pg.types.setTypeParser(1082, (value: string) => value);
+// COUNT(*) and other bigint results fit in a JS number for our sizes.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+/** Opens SQLite (in the data folder) or PostgreSQL (when the URL says so). */
+export function openStorage(options: { databaseUrl: string; dataDir: string; searchPath?: string }): Storage {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.searchPath);
+  mkdirSync(options.dataDir, { recursive: true });
+  return openSqlite(join(options.dataDir, 'ruche.sqlite'));
+}
+
+/** Opens a SQLite file in WAL mode with foreign keys on. */
+export function openSqlite(path: string): Storage {
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', sqlite, sqlitePath: path, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, searchPath?: string): Storage {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider: new StaticProvider() });
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of migrations not yet applied, so the server can refuse to start on an old schema. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
