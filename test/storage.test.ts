@@ -1,0 +1,56 @@
+import { expect, it } from 'vitest';
+import { migrateToLatest, pendingMigrations, type Storage } from '../src/storage/database.js';
+import { MIGRATIONS } from '../src/storage/migrations/index.js';
+import { forEachDialect } from './helpers/dialects.js';
+
+const now = '2024-03-01T10:00:00.000Z';
+
+function person(name: string) {
+  return {
+    kind: 'individual' as const,
+    display_name: name,
+    sort_key: name.toLowerCase(),
+    search_text: name.toLowerCase(),
+    joined_on: '2024-02-29',
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+function account(username: string) {
+  return { username, password_hash: 'x', disabled: 0, created_at: now };
+}
+
+forEachDialect('storage', (open: () => Promise<Storage>) => {
+  it('applies every migration, and none is pending after', async () => {
+    const { db } = await open();
+    expect(await pendingMigrations(db)).toEqual([]);
+    expect(await migrateToLatest(db)).toEqual([]);
+    const names = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    expect(names.length).toBe(Object.keys(MIGRATIONS).length);
+  });
+
+  it('gives back dates as YYYY-MM-DD strings and text columns as written', async () => {
+    const { db } = await open();
+    const { id } = await db.insertInto('people').values(person('Zoé Dupont')).returning('id').executeTakeFirstOrThrow();
+    const row = await db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.joined_on).toBe('2024-02-29');
+    expect(row.left_on).toBeNull();
+    expect(row).toMatchObject({ created_at: now, updated_at: now, sort_key: 'zoé dupont', search_text: 'zoé dupont' });
+  });
+
+  it('raises a unique violation on a second account with the same username', async () => {
+    const { db } = await open();
+    await db.insertInto('accounts').values(account('alice')).execute();
+    await expect(db.insertInto('accounts').values(account('alice')).execute()).rejects.toThrow(/unique/i);
+    const count = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(1);
+  });
+
+  it('isolates each database it opens', async () => {
+    const first = await open();
+    const second = await open();
+    await first.db.insertInto('accounts').values(account('bob')).execute();
+    expect(await second.db.selectFrom('accounts').selectAll().execute()).toEqual([]);
+  });
+});
