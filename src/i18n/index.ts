@@ -24,7 +24,7 @@ export type Params = Record<string, string | number>;
 export function t(locale: Locale, key: MessageKey, params?: Params): string {
   const text = tables[locale].get(key) ?? tables.en.get(key) ?? key;
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /** True when the string is a known message key (used for errors carrying a key). */

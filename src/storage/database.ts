@@ -75,3 +75,8 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
   const all = await migrator(db).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
+
+/** Runs a unit of work in one transaction: it all lands or nothing does. */
+export function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(work);
+}

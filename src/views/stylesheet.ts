@@ -34,7 +34,7 @@ th{background:#f1efe8}
 .tag{display:inline-block;background:#f3e8d5;border-radius:3px;padding:0 .35rem;margin:0 .2rem .1rem 0;font-size:.85rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-weight:600}dd{margin:0}
 .pager{display:flex;gap:1rem;align-items:center;margin:1rem 0}
-.muted{color:#666}
+.muted{color:#666}.pre{white-space:pre-wrap}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:0 2rem}
 @media (max-width:40rem){
  .grid2{grid-template-columns:1fr}

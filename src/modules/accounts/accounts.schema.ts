@@ -13,9 +13,10 @@ const username = z
 /** A new password: long enough to resist guessing, short enough not to be a hashing DoS. */
 export const password = z.string().min(10, { error: 'validation.password_short' }).max(1024);
 
-const roles = z
-  .array(z.string().refine(isRole, { error: 'validation.role' }))
-  .default([]);
+const roles = z.preprocess(
+  (v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.string().refine(isRole, { error: 'validation.role' })),
+);
 
 const optionalText = z.string().trim().max(200).optional().transform((v) => v || undefined);
 

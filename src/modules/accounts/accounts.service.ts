@@ -1,6 +1,6 @@
 import type { Actor } from '../../core/actor.js';
 import { nowIso } from '../../core/clock.js';
-import { conflict, notFound } from '../../core/errors.js';
+import { conflict, notFound, ValidationError } from '../../core/errors.js';
 import { permissionsOf } from '../../core/permissions.js';
 import { randomToken, sha256 } from '../../core/tokens.js';
 import { validate } from '../../core/validate.js';
@@ -9,7 +9,7 @@ import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
 import { createPerson } from '../people/people.service.js';
 import * as repo from './accounts.repository.js';
-import { accountCreateInput, type AccountCreateInput, rolesInput, tokenCreateInput } from './accounts.schema.js';
+import { accountCreateInput, type AccountCreateInput, passwordChangeInput, rolesInput, tokenCreateInput } from './accounts.schema.js';
 import { hashPassword, verifyDecoy, verifyPassword } from './password.js';
 import type { Principal } from './principal.js';
 
@@ -27,7 +27,7 @@ export interface AccountView {
 }
 
 /** Creates an account, and a person for it when an e-mail or name is given without a person. */
-export async function createAccount(db: Db, actor: Actor, input: AccountCreateInput): Promise<AccountView> {
+export async function createAccount(db: Db, actor: Actor, input: AccountCreateInput | Record<string, unknown>): Promise<AccountView> {
   const data = validate(accountCreateInput, input);
   if (await repo.selectAccountByUsername(db, data.username)) throw conflict('accounts.username_taken', { username: data.username });
   let personId = data.person_id ?? null;
@@ -112,6 +112,14 @@ export async function setDisabled(db: Db, actor: Actor, accountId: number, disab
 export async function setPassword(db: Db, actor: Actor, accountId: number, password: string): Promise<void> {
   await repo.updateAccount(db, accountId, { password_hash: await hashPassword(password) });
   await recordChange(db, actor, { action: 'account.password', entityType: 'account', entityId: accountId });
+}
+
+/** Changes one's own password after checking the current one. */
+export async function changeOwnPassword(db: Db, actor: Actor, accountId: number, input: unknown): Promise<void> {
+  const { current, password } = validate(passwordChangeInput, input);
+  const account = await repo.selectAccountById(db, accountId);
+  if (!account || !(await verifyPassword(account.password_hash, current))) throw new ValidationError({ current: 'accounts.wrong_password' });
+  await setPassword(db, actor, accountId, password);
 }
 
 /** Remembers an account's language. */

@@ -76,8 +76,8 @@ export async function setMembership(db: Db, actor: Actor, personId: number, year
     action: 'membership.set',
     entityType: 'person',
     entityId: personId,
-    before: before ? { year: y, ...toMembership(before) } : null,
-    after: { year: y, ...toMembership(after) },
+    before: before ? toMembership(before) : null,
+    after: toMembership(after),
   });
   return toMembership(after);
 }

@@ -124,7 +124,14 @@ export async function getPerson(db: Db, id: number): Promise<Person> {
     repo.selectOrganisationsOf(db, id),
   ]);
   const { sort_key: _k, search_text: _s, ...fields } = row;
-  return { ...fields, emails: emails.map((e) => e.email), tags: tags.map((t) => t.tag), contacts, organisations };
+  return { ...fields, language: fields.language as Person['language'], emails: emails.map((e) => e.email), tags: tags.map((t) => t.tag), contacts, organisations };
+}
+
+/** A person who is not deleted, or a 404. */
+export async function getLivePerson(db: Db, id: number): Promise<Person> {
+  const person = await getPerson(db, id);
+  if (person.deleted_at) throw notFound();
+  return person;
 }
 
 /** A page of people for the list, search box and filters. */

@@ -1,0 +1,71 @@
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { AppError } from '../core/errors.js';
+import { PERMISSIONS } from '../core/permissions.js';
+import { t } from '../i18n/index.js';
+import { accountsCommands } from '../modules/accounts/accounts.cli.js';
+import { principalForUsername } from '../modules/accounts/accounts.service.js';
+import { actorOf, type Principal } from '../modules/accounts/principal.js';
+import { peopleCommands } from '../modules/people/people.cli.js';
+import { type Command, println } from './command.js';
+import { openContext } from './context.js';
+import { maintenanceCommands } from './maintenance.cli.js';
+
+const COMMANDS: Command[] = [...maintenanceCommands, ...accountsCommands, ...peopleCommands];
+
+const AS_OPTION = { as: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };
+
+function usage(): string {
+  const lines = COMMANDS.map((c) => `  ruche ${c.words.join(' ').padEnd(16)} ${c.summary}`);
+  return `Ruche, the back-office of community hosters.\n\nUsage: ruche <command> [options]   (ruche <command> --help for details)\n\n${lines.join('\n')}\n\nData commands run as the operator of this machine, or as an account with --as USERNAME (its permissions are checked).`;
+}
+
+function find(argv: string[]): [Command, string[]] | null {
+  for (const command of [...COMMANDS].sort((a, b) => b.words.length - a.words.length)) {
+    if (command.words.every((w, i) => argv[i] === w)) return [command, argv.slice(command.words.length)];
+  }
+  return null;
+}
+
+function operator(): Principal {
+  return { accountId: 0, username: `cli:${userInfo().username}`, personId: null, roles: [], permissions: new Set(PERMISSIONS), locale: null, via: 'cli' };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof AppError) {
+    const fields = Object.entries(error.fields).map(([field, key]) => `  ${field}: ${t('en', key)}`);
+    return [t('en', error.key, error.params), ...fields].join('\n');
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs the `ruche` command line; returns the exit code. */
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr, stdin: process.stdin }): Promise<number> {
+  const found = find(argv);
+  if (!found) {
+    println(argv.length && !['-h', '--help', 'help'].includes(argv[0]) ? io.err : io.out, usage());
+    return argv.length && !['-h', '--help', 'help'].includes(argv[0]) ? 2 : 0;
+  }
+  const [command, rest] = found;
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: { ...command.options, ...AS_OPTION }, allowPositionals: true, strict: true });
+    if (values.help) {
+      println(io.out, `Usage: ruche ${command.words.join(' ')} ${command.usage}\n\n${command.summary}`);
+      return 0;
+    }
+    const config = loadConfig();
+    const ctx = command.needsDatabase === false ? ({ config } as never) : await openContext(config, { allowPending: command.words[0] === 'migrate' || (values as Record<string, unknown>).migrate === true });
+    try {
+      const principal = typeof values.as === 'string' ? await principalForUsername(ctx.db, values.as) : operator();
+      if (command.permission && !principal.permissions.has(command.permission)) throw new Error(`${principal.username} lacks the permission ${command.permission}.`);
+      const actor = principal.via === 'cli' ? { accountId: null, label: principal.username } : actorOf(principal);
+      return await command.run({ values: values as never, positionals, ctx, principal, actor, ...io });
+    } finally {
+      if (command.needsDatabase !== false) await ctx.storage.close();
+    }
+  } catch (error) {
+    println(io.err, `ruche ${command.words.join(' ')}: ${describeError(error)}`);
+    return error instanceof ConfigError ? 78 : 1;
+  }
+}

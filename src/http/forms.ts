@@ -1,0 +1,39 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ValidationError } from '../core/errors.js';
+import type { SafeHtml } from '../views/html.js';
+import { formState, type FormState } from '../views/form.js';
+import { sendPage } from '../views/layout.js';
+import { setFlash } from './cookies.js';
+import type { MessageKey, Params } from '../i18n/index.js';
+
+/** The submitted form fields without the CSRF token. */
+export function formBody(request: FastifyRequest): Record<string, unknown> {
+  const { _csrf: _ignored, ...fields } = (request.body ?? {}) as Record<string, unknown>;
+  return fields;
+}
+
+/** Runs a form action: on success flash and redirect (POST-redirect-GET), on a validation error re-render with the values and errors. */
+export async function handleForm<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  action: (values: Record<string, unknown>) => Promise<T>,
+  onSuccess: (result: T) => { redirect: string; flash?: MessageKey; params?: Params },
+  render: (state: FormState) => { title: string; body: SafeHtml } | Promise<{ title: string; body: SafeHtml }>,
+): Promise<void> {
+  const values = formBody(request);
+  try {
+    const result = await action(values);
+    const { redirect, flash, params } = onSuccess(result);
+    if (flash) setFlash(request, reply, { kind: 'info', key: flash, params });
+    await reply.redirect(redirect, 303);
+  } catch (error) {
+    if (!(error instanceof AppError) || (error.status !== 422 && error.status !== 409)) throw error;
+    const fields = error instanceof ValidationError ? error.fields : { _: error.key };
+    await sendPage(request, reply, { ...(await render(formState(values, fields))), status: 422 });
+  }
+}
+
+/** A local path to go back to after login or a language switch; anything else becomes '/'. */
+export function safeLocalPath(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+}

@@ -1,0 +1,29 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { SYSTEM } from '../core/actor.js';
+import type { AppContext } from '../http/context.js';
+import { purgeExpiredSessions } from '../modules/accounts/accounts.service.js';
+import { purgeDeletedPeople } from '../modules/people/people.service.js';
+import { inTransaction } from '../storage/database.js';
+
+const HOUR = 3_600_000;
+
+/** Housekeeping run at start and every hour: purge people deleted over 30 days ago, drop expired sessions. */
+export async function runHousekeeping(ctx: AppContext): Promise<{ purged: number }> {
+  const purged = await inTransaction(ctx.db, (trx) => purgeDeletedPeople(trx, SYSTEM));
+  await purgeExpiredSessions(ctx.db);
+  return { purged };
+}
+
+/** Starts the hourly scheduler; returns a function that stops it. */
+export function startScheduler(ctx: AppContext, log: FastifyBaseLogger): () => void {
+  const tick = () => {
+    runHousekeeping(ctx).then(
+      ({ purged }) => { if (purged) log.info({ purged }, 'purged deleted people'); },
+      (error: unknown) => log.error({ err: error }, 'housekeeping failed'),
+    );
+  };
+  tick();
+  const timer = setInterval(tick, HOUR);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,47 @@
+import { defineMessages } from '../../i18n/define.js';
+
+/** Messages of login, setup, accounts and API tokens. */
+export const accountsMessages = defineMessages({
+  en: {
+    'auth.login_title': 'Log in', 'auth.login': 'Username or e-mail', 'auth.failed': 'Wrong username or password.', 'auth.logged_out': 'You are logged out.',
+    'setup.title': 'Set up Ruche', 'setup.intro': 'Create the first administrator account. This link works only once.',
+    'setup.display_name': 'Your name', 'setup.create': 'Create the account', 'setup.done': 'The administrator account was created. You can log in.',
+    'setup.link_invalid': 'This setup link is not valid any more. Restart Ruche to get a new one, or log in.',
+    'accounts.username': 'Username', 'accounts.password': 'Password', 'accounts.roles': 'Roles', 'accounts.last_login': 'Last login',
+    'accounts.new': 'New account', 'accounts.created': 'The account {username} was created.', 'accounts.username_taken': 'The username {username} is already taken.',
+    'accounts.not_found': 'No such account.', 'accounts.disabled': 'disabled', 'accounts.disable': 'Disable the account', 'accounts.enable': 'Enable the account',
+    'accounts.mine': 'My account', 'accounts.change_password': 'Change my password', 'accounts.current_password': 'Current password',
+    'accounts.new_password': 'New password', 'accounts.wrong_password': 'The current password is wrong.', 'accounts.password_changed': 'Your password was changed.',
+    'accounts.tokens': 'API tokens', 'accounts.no_tokens': 'No API token.', 'accounts.token_name': 'Name', 'accounts.token_create': 'Create a token',
+    'accounts.token_created': 'Copy this token now: it will not be shown again.', 'accounts.revoke': 'Revoke',
+    'role.admin': 'Administrator', 'role.treasurer': 'Treasurer', 'role.secretary': 'Secretary', 'role.member': 'Member',
+  },
+  fr: {
+    'auth.login_title': 'Connexion', 'auth.login': "Nom d'utilisateur ou e-mail", 'auth.failed': "Nom d'utilisateur ou mot de passe incorrect.", 'auth.logged_out': 'Vous êtes déconnecté·e.',
+    'setup.title': 'Installer Ruche', 'setup.intro': 'Créez le premier compte administrateur. Ce lien ne fonctionne qu’une fois.',
+    'setup.display_name': 'Votre nom', 'setup.create': 'Créer le compte', 'setup.done': 'Le compte administrateur a été créé. Vous pouvez vous connecter.',
+    'setup.link_invalid': "Ce lien d'installation n'est plus valable. Redémarrez Ruche pour en obtenir un nouveau, ou connectez-vous.",
+    'accounts.username': "Nom d'utilisateur", 'accounts.password': 'Mot de passe', 'accounts.roles': 'Rôles', 'accounts.last_login': 'Dernière connexion',
+    'accounts.new': 'Nouveau compte', 'accounts.created': 'Le compte {username} a été créé.', 'accounts.username_taken': "Le nom d'utilisateur {username} est déjà pris.",
+    'accounts.not_found': 'Compte inconnu.', 'accounts.disabled': 'désactivé', 'accounts.disable': 'Désactiver le compte', 'accounts.enable': 'Réactiver le compte',
+    'accounts.mine': 'Mon compte', 'accounts.change_password': 'Changer mon mot de passe', 'accounts.current_password': 'Mot de passe actuel',
+    'accounts.new_password': 'Nouveau mot de passe', 'accounts.wrong_password': 'Le mot de passe actuel est incorrect.', 'accounts.password_changed': 'Votre mot de passe a été changé.',
+    'accounts.tokens': "Jetons d'API", 'accounts.no_tokens': "Aucun jeton d'API.", 'accounts.token_name': 'Nom', 'accounts.token_create': 'Créer un jeton',
+    'accounts.token_created': 'Copiez ce jeton maintenant : il ne sera plus affiché.', 'accounts.revoke': 'Révoquer',
+    'role.admin': 'Administrateur·rice', 'role.treasurer': 'Trésorier·e', 'role.secretary': 'Secrétaire', 'role.member': 'Membre',
+  },
+  nl: {
+    'auth.login_title': 'Aanmelden', 'auth.login': 'Gebruikersnaam of e-mail', 'auth.failed': 'Verkeerde gebruikersnaam of wachtwoord.', 'auth.logged_out': 'U bent afgemeld.',
+    'setup.title': 'Ruche installeren', 'setup.intro': 'Maak de eerste beheerdersaccount aan. Deze link werkt maar één keer.',
+    'setup.display_name': 'Uw naam', 'setup.create': 'Account aanmaken', 'setup.done': 'De beheerdersaccount werd aangemaakt. U kunt zich aanmelden.',
+    'setup.link_invalid': 'Deze installatielink is niet meer geldig. Herstart Ruche voor een nieuwe, of meld u aan.',
+    'accounts.username': 'Gebruikersnaam', 'accounts.password': 'Wachtwoord', 'accounts.roles': 'Rollen', 'accounts.last_login': 'Laatste aanmelding',
+    'accounts.new': 'Nieuwe account', 'accounts.created': 'De account {username} werd aangemaakt.', 'accounts.username_taken': 'De gebruikersnaam {username} is al in gebruik.',
+    'accounts.not_found': 'Onbekende account.', 'accounts.disabled': 'uitgeschakeld', 'accounts.disable': 'Account uitschakelen', 'accounts.enable': 'Account inschakelen',
+    'accounts.mine': 'Mijn account', 'accounts.change_password': 'Mijn wachtwoord wijzigen', 'accounts.current_password': 'Huidig wachtwoord',
+    'accounts.new_password': 'Nieuw wachtwoord', 'accounts.wrong_password': 'Het huidige wachtwoord is fout.', 'accounts.password_changed': 'Uw wachtwoord werd gewijzigd.',
+    'accounts.tokens': 'API-tokens', 'accounts.no_tokens': 'Geen API-token.', 'accounts.token_name': 'Naam', 'accounts.token_create': 'Token aanmaken',
+    'accounts.token_created': 'Kopieer deze token nu: hij wordt niet meer getoond.', 'accounts.revoke': 'Intrekken',
+    'role.admin': 'Beheerder', 'role.treasurer': 'Penningmeester', 'role.secretary': 'Secretaris', 'role.member': 'Lid',
+  },
+});

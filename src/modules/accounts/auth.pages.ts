@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../core/errors.js';
+import { validate } from '../../core/validate.js';
+import { cookieOptions, LANG_COOKIE, SESSION_COOKIE, setFlash } from '../../http/cookies.js';
+import { formBody, safeLocalPath } from '../../http/forms.js';
+import { isLocale } from '../../i18n/index.js';
+import { csrfField, errorSummary, type FormState, formState, inputField } from '../../views/form.js';
+import { html } from '../../views/html.js';
+import { sendPage } from '../../views/layout.js';
+import { authenticate, closeSession, openSession, principalFor, setLocale } from './accounts.service.js';
+import { loginInput } from './accounts.schema.js';
+
+const SESSION_SECONDS = 14 * 86_400;
+
+function loginPage(request: FastifyRequest, state: FormState, next: string) {
+  const t = request.t;
+  return {
+    title: t('auth.login_title'),
+    body: html`<h1>${t('auth.login_title')}</h1>${errorSummary(t, state)}
+<form method="post" action="/login">${csrfField(request)}<input type="hidden" name="next" value="${next}">
+${inputField(t, state, { name: 'login', label: 'auth.login', required: true, autofocus: true, autocomplete: 'username' })}
+${inputField(t, state, { name: 'password', label: 'accounts.password', type: 'password', required: true, autocomplete: 'current-password' })}
+<div class="actions"><button>${t('nav.login')}</button></div></form>`,
+  };
+}
+
+async function login(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const values = formBody(request);
+  const next = safeLocalPath(values.next);
+  try {
+    const { login, password } = validate(loginInput, values);
+    const accountId = await authenticate(request.ctx.db, login, password);
+    if (accountId === null) throw new ValidationError({ _: 'auth.failed' });
+    const session = await openSession(request.ctx.db, accountId);
+    reply.setCookie(SESSION_COOKIE, session, cookieOptions(request, SESSION_SECONDS));
+    const principal = await principalFor(request.ctx.db, accountId, 'session');
+    if (principal?.locale) reply.setCookie(LANG_COOKIE, principal.locale, cookieOptions(request, 365 * 86_400));
+    await reply.redirect(next, 303);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    await sendPage(request, reply, { ...loginPage(request, formState({ login: values.login }, error.fields), next), status: 422 });
+  }
+}
+
+/** Login, logout and the language switch. */
+export async function authPages(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { next?: string } }>('/login', { config: { access: 'public' } }, async (request, reply) => {
+    if (request.principal) return reply.redirect('/', 303);
+    await sendPage(request, reply, loginPage(request, formState(), safeLocalPath(request.query.next)));
+  });
+  app.post('/login', {
+    config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+  }, login);
+  app.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) await closeSession(request.ctx.db, cookie);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    setFlash(request, reply, { kind: 'info', key: 'auth.logged_out' });
+    await reply.redirect('/login', 303);
+  });
+  app.post('/lang', { config: { access: 'public' } }, async (request, reply) => {
+    const { lang, back } = formBody(request);
+    if (isLocale(lang)) {
+      reply.setCookie(LANG_COOKIE, lang, cookieOptions(request, 365 * 86_400));
+      if (request.principal) await setLocale(request.ctx.db, request.principal.accountId, lang);
+    }
+    await reply.redirect(safeLocalPath(back), 303);
+  });
+}
