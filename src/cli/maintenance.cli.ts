@@ -25,10 +25,12 @@ const serve: Command = {
       if (applied.length) println(out, `Applied migrations: ${applied.join(', ')}`);
     }
     const app = await buildServer(ctx, { logger: { level: ctx.config.logLevel } });
-    await app.listen({ port: ctx.config.port, host: ctx.config.host });
+    const address = await app.listen({ port: ctx.config.port, host: ctx.config.host });
+    // With PORT=0 (any free port) and no public URL configured, the address really listened on is the one to show.
+    const url = ctx.config.sources.RUCHE_PUBLIC_URL === 'default' ? address : ctx.config.publicUrl;
     const token = await issueSetupToken(ctx.db);
-    println(out, `Ruche is running on ${ctx.config.publicUrl} (${ctx.storage.dialect}${ctx.storage.sqlitePath ? `: ${ctx.storage.sqlitePath}` : ''}).`);
-    if (token) println(out, `\nNo account exists yet. Open this one-time link to create the first administrator:\n\n  ${ctx.config.publicUrl}/setup/${token}\n`);
+    const setup = token ? `\n\nNo account exists yet. Open this one-time link to create the first administrator:\n\n  ${url}/setup/${token}\n` : '';
+    println(out, `Ruche is running on ${url} (${ctx.storage.dialect}${ctx.storage.sqlitePath ? `: ${ctx.storage.sqlitePath}` : ''}).${setup}`);
     const stop = startScheduler(ctx, app.log);
     const signal = await untilSignal();
     println(out, `Received ${signal}, stopping.`);
