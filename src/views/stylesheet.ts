@@ -29,7 +29,8 @@ button.danger{background:#a4260e}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0;align-items:center}.actions form{margin:0}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.filters label{margin:0}.filters input,.filters select{width:auto}
 table{border-collapse:collapse;width:100%;background:#fff}
-th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top;overflow-wrap:anywhere}
+dd{overflow-wrap:anywhere}
 th{background:#f1efe8}
 .tag{display:inline-block;background:#f3e8d5;border-radius:3px;padding:0 .35rem;margin:0 .2rem .1rem 0;font-size:.85rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-weight:600}dd{margin:0}

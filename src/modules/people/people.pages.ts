@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setFlash } from '../../http/cookies.js';
-import { handleForm } from '../../http/forms.js';
+import { formBody, handleForm } from '../../http/forms.js';
 import { idParamOf, requestActor } from '../../http/request.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { inTransaction } from '../../storage/database.js';
@@ -13,9 +13,9 @@ import { can } from '../accounts/principal.js';
 import { historyOf } from '../audit/audit.service.js';
 import { MEMBERSHIP_STATUSES } from '../memberships/memberships.schema.js';
 import { currentFiscalYear, membershipsOf, setMembership, statusesForYear } from '../memberships/memberships.service.js';
-import { createPerson, deletePerson, getLivePerson, getPerson, listPeople, type Person, restorePerson, updatePerson } from './people.service.js';
+import { addContact, createPerson, deletePerson, removeContact, getLivePerson, getPerson, listPeople, type Person, restorePerson, updatePerson } from './people.service.js';
 import { kindOptions, peopleTable, personForm } from './people.view.js';
-import { historyPage, membershipSection, personPage } from './person.view.js';
+import { contactsSection, historyPage, membershipSection, personPage } from './person.view.js';
 
 function searchForm(request: FastifyRequest, q: Record<string, unknown>, year: number) {
   const t = request.t;
@@ -60,11 +60,19 @@ function editPage(request: FastifyRequest, state: FormState, person?: Person) {
   return { title, body: html`<h1>${title}</h1>${personForm(request, state, person ? `/people/${person.id}` : '/people')}` };
 }
 
+async function contactsOf(request: FastifyRequest, person: Person, year: number) {
+  if (person.kind !== 'organisation' || !can(request.principal, 'people:write')) return html``;
+  const query = String((request.query as { contact_q?: unknown }).contact_q ?? '').slice(0, 200);
+  const found = query ? (await listPeople(request.ctx.db, { q: query, per_page: 10 }, { currentYear: year })).items : [];
+  return contactsSection(request, person, query, found);
+}
+
 async function showPage(request: FastifyRequest, person: Person, state?: FormState) {
   const db = request.ctx.db;
   const year = await currentFiscalYear(db);
   const memberships = membershipSection(request, person, await membershipsOf(db, person.id), state ?? formState({ year, status: 'member' }));
-  return { title: person.display_name, body: personPage(request, person, memberships, await accountsOfPerson(db, person.id)) };
+  const contacts = await contactsOf(request, person, year);
+  return { title: person.display_name, body: personPage(request, person, memberships, await accountsOfPerson(db, person.id), contacts) };
 }
 
 /** The people pages: list and search, create, show, edit, delete and restore, history, memberships. */
@@ -109,6 +117,18 @@ export async function peoplePages(app: FastifyInstance): Promise<void> {
     const person = await getPerson(request.ctx.db, idParamOf(request));
     const entries = await historyOf(request.ctx.db, 'person', person.id);
     await sendPage(request, reply, { title: request.t('people.history'), body: historyPage(request, person, entries) });
+  });
+  app.post('/people/:id/contacts', { config: { access: 'people:write' } }, async (request, reply) => {
+    const id = idParamOf(request);
+    await inTransaction(request.ctx.db, (trx) => addContact(trx, requestActor(request), id, formBody(request)));
+    setFlash(request, reply, { kind: 'info', key: 'flash.saved' });
+    await reply.redirect(`/people/${id}#contacts`, 303);
+  });
+  app.post('/people/:id/contacts/:contactId/remove', { config: { access: 'people:write' } }, async (request, reply) => {
+    const id = idParamOf(request);
+    await inTransaction(request.ctx.db, (trx) => removeContact(trx, requestActor(request), id, idParamOf(request, 'contactId')));
+    setFlash(request, reply, { kind: 'info', key: 'flash.saved' });
+    await reply.redirect(`/people/${id}#contacts`, 303);
   });
   app.post('/people/:id/memberships', { config: { access: 'memberships:write' } }, async (request, reply) => {
     const person = await getLivePerson(request.ctx.db, idParamOf(request));

@@ -43,16 +43,19 @@ const personFields = {
   joined_on: date,
   left_on: date,
   left_reason: text(500),
-  contacts: z.array(contact).max(50).default([]),
+  contacts: z.array(contact).max(50),
 };
 
 /** Input to create a person (pages, API, CLI and the CSV import). */
-export const personCreateInput = z.object({ ...personFields, kind: personFields.kind.default('individual') });
+export const personCreateInput = z.object({ ...personFields, kind: personFields.kind.default('individual'), contacts: personFields.contacts.default([]) });
 export type PersonCreateInput = z.input<typeof personCreateInput>;
 export type PersonData = z.infer<typeof personCreateInput>;
 
 /** Input to change some fields of a person. */
 export const personPatchInput = z.object(personFields).partial();
+
+/** Input to add a contact person to an organisation. */
+export const contactInput = contact;
 
 /** Query of the people list (search box, filters, paging). */
 export const peopleQuery = z.object({

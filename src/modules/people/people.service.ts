@@ -6,7 +6,7 @@ import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
 import { forgetEntity, recordChange } from '../audit/audit.service.js';
 import * as repo from './people.repository.js';
-import { type PeopleQuery, peopleQuery, type PersonCreateInput, personCreateInput, type PersonData, personPatchInput } from './people.schema.js';
+import { contactInput, type PeopleQuery, peopleQuery, type PersonCreateInput, personCreateInput, type PersonData, personPatchInput } from './people.schema.js';
 
 /** A person as the fronts see it. */
 export interface Person extends Omit<PersonData, 'contacts'> {
@@ -125,6 +125,21 @@ export async function getPerson(db: Db, id: number): Promise<Person> {
   ]);
   const { sort_key: _k, search_text: _s, ...fields } = row;
   return { ...fields, language: fields.language as Person['language'], emails: emails.map((e) => e.email), tags: tags.map((t) => t.tag), contacts, organisations };
+}
+
+/** Adds (or re-roles) a contact person of an organisation. */
+export async function addContact(db: Db, actor: Actor, organisationId: number, input: unknown): Promise<Person> {
+  const { contact_id, role } = validate(contactInput, input);
+  const org = await getLivePerson(db, organisationId);
+  const contacts = org.contacts.filter((c) => c.id !== contact_id).map((c) => ({ contact_id: c.id, role: c.role }));
+  return updatePerson(db, actor, organisationId, { contacts: [...contacts, { contact_id, role }] });
+}
+
+/** Removes a contact person from an organisation. */
+export async function removeContact(db: Db, actor: Actor, organisationId: number, contactId: number): Promise<Person> {
+  const org = await getLivePerson(db, organisationId);
+  const contacts = org.contacts.filter((c) => c.id !== contactId).map((c) => ({ contact_id: c.id, role: c.role }));
+  return updatePerson(db, actor, organisationId, { contacts });
 }
 
 /** A person who is not deleted, or a 404. */

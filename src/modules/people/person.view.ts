@@ -7,7 +7,7 @@ import { MEMBERSHIP_STATUSES } from '../memberships/memberships.schema.js';
 import type { Membership } from '../memberships/memberships.service.js';
 import { buttonForm, checkboxField, csrfField, errorSummary, type FormState, inputField, selectField } from '../../views/form.js';
 import { html, type SafeHtml } from '../../views/html.js';
-import type { Person } from './people.service.js';
+import type { Person, PersonSummary } from './people.service.js';
 
 function details(request: FastifyRequest, person: Person): SafeHtml {
   const t = request.t;
@@ -50,8 +50,20 @@ ${inputField(t, state, { name: 'note', label: 'memberships.note' })}
 <div class="actions"><button>${t('form.save')}</button></div></form>`;
 }
 
+/** An organisation's contact persons with remove buttons, and a search to add one (no JavaScript needed). */
+export function contactsSection(request: FastifyRequest, person: Person, query: string, found: PersonSummary[]): SafeHtml {
+  const t = request.t;
+  const base = `/people/${person.id}`;
+  const candidates = found.filter((p) => p.id !== person.id && p.kind === 'individual');
+  return html`<h2 id="contacts">${t('people.contacts')}</h2>
+${person.contacts.length ? html`<ul>${person.contacts.map((c) => html`<li class="actions"><a href="/people/${c.id}">${c.display_name}</a>${c.role ? ` (${c.role})` : ''} ${buttonForm(request, `${base}/contacts/${c.id}/remove`, t('people.contact_remove'))}</li>`)}</ul>` : html`<p class="muted">${t('people.no_contacts')}</p>`}
+<form method="get" action="${base}#contacts" class="filters" role="search"><label>${t('people.contact_find')} <input type="search" name="contact_q" value="${query}"></label><button class="secondary">${t('form.search')}</button></form>
+${query ? (candidates.length ? html`<ul>${candidates.map((c) => html`<li><form method="post" action="${base}/contacts" class="filters">${csrfField(request)}<input type="hidden" name="contact_id" value="${c.id}"><span>${c.display_name} ${c.emails[0] ?? ''}</span>
+<label>${t('people.contact_role')} <input name="role" size="12"></label><button>${t('people.contact_add')}</button></form></li>`)}</ul>` : html`<p class="muted">${t('people.none_found')}</p>`) : ''}`;
+}
+
 /** A person's page: details, memberships, accounts and actions. */
-export function personPage(request: FastifyRequest, person: Person, memberships: SafeHtml, accounts: { id: number; username: string }[]): SafeHtml {
+export function personPage(request: FastifyRequest, person: Person, memberships: SafeHtml, accounts: { id: number; username: string }[], contacts: SafeHtml = html``): SafeHtml {
   const t = request.t;
   const p = request.principal;
   const deleted = !!person.deleted_at;
@@ -64,6 +76,7 @@ ${!deleted && can(p, 'people:delete') ? buttonForm(request, `/people/${person.id
 ${deleted && can(p, 'people:delete') ? buttonForm(request, `/people/${person.id}/restore`, t('people.restore'), '') : ''}
 </div>
 ${details(request, person)}
+${deleted ? '' : contacts}
 ${accounts.length ? html`<h2>${t('nav.accounts')}</h2><p>${accounts.map((a) => html`<a href="/accounts/${a.id}">${a.username}</a> `)}</p>` : ''}
 ${deleted ? '' : memberships}`;
 }
