@@ -33,7 +33,15 @@ export async function handleForm<T>(
   }
 }
 
-/** A local path to go back to after login or a language switch; anything else becomes '/'. */
+const LOCAL_ORIGIN = 'http://local.invalid';
+
+/** A local path to go back to after login or a language switch; anything that could leave the site becomes '/'. */
 export function safeLocalPath(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\s\\\u0000-\u001f\u007f]/.test(value)) return '/';
+  try {
+    const url = new URL(value, LOCAL_ORIGIN);
+    return url.origin === LOCAL_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
 }

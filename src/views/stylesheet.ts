@@ -29,7 +29,7 @@ button.danger{background:#a4260e}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0;align-items:center}.actions form{margin:0}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.filters label{margin:0}.filters input,.filters select{width:auto}
 table{border-collapse:collapse;width:100%;background:#fff}
-th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top;overflow-wrap:break-word}
 dd{overflow-wrap:anywhere}
 th{background:#f1efe8}
 .tag{display:inline-block;background:#f3e8d5;border-radius:3px;padding:0 .35rem;margin:0 .2rem .1rem 0;font-size:.85rem}
@@ -41,7 +41,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-wei
  .grid2{grid-template-columns:1fr}
  table.responsive thead{display:none}
  table.responsive tr{display:block;border-bottom:1px solid #ddd;padding:.4rem 0}
- table.responsive td{display:block;border:0;padding:.1rem .5rem}
+ table.responsive td{display:block;border:0;padding:.1rem .5rem;overflow-wrap:anywhere}
  dl{grid-template-columns:1fr}
 }
 `;

@@ -260,7 +260,8 @@ forEachDialect('security', (open) => {
     // Values reflected from the address are escaped too.
     const login = await new Browser(t.app).get(`/login?next=${encodeURIComponent(`/"><script>alert(1)</script>`)}`);
     expect(login.body).not.toContain('<script>alert');
-    expect(login.body).toContain('/&quot;&gt;&lt;script&gt;');
+    // The reflected `next` is normalised to a percent-encoded local path, so it cannot close the attribute.
+    expect(login.body).toContain('name="next" value="/%22%3E%3Cscript%3Ealert(1)%3C/script%3E"');
   });
 
   it('never redirects off-site after logging in or switching language (no open redirect)', async () => {
