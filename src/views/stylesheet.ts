@@ -27,7 +27,7 @@ button,.button{font:inherit;background:#8a4b00;color:#fff;border:0;border-radius
 button.secondary,.button.secondary{background:#eee;color:#222;border:1px solid #aaa}
 button.danger{background:#a4260e}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0;align-items:center}.actions form{margin:0}
-.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.filters label{margin:0}.filters input,.filters select{width:auto}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.filters label{margin:0}.filters input,.filters select{width:auto}.filters input[type=number]{max-width:7rem}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top;overflow-wrap:break-word}
 dd{overflow-wrap:anywhere}

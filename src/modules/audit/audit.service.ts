@@ -52,5 +52,11 @@ export async function forgetEntity(db: Db, entityType: string, entityId: string 
 /** The fields whose values differ between two snapshots, for compact history display. */
 export function changedFields(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string[] {
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-  return [...keys].filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]));
+  return [...keys].filter((k) => comparable(before?.[k]) !== comparable(after?.[k]));
+}
+
+// Absent, null, empty text and empty lists all mean "nothing", so they never show as a change.
+function comparable(value: unknown): string {
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return '';
+  return JSON.stringify(value);
 }
