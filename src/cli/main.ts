@@ -8,11 +8,12 @@ import { accountsCommands } from '../modules/accounts/accounts.cli.js';
 import { principalForUsername } from '../modules/accounts/accounts.service.js';
 import { actorOf, type Principal } from '../modules/accounts/principal.js';
 import { peopleCommands } from '../modules/people/people.cli.js';
+import { exchangeCommands } from '../modules/people-exchange/exchange.cli.js';
 import { type Command, println } from './command.js';
 import { openContext } from './context.js';
 import { maintenanceCommands } from './maintenance.cli.js';
 
-const COMMANDS: Command[] = [...maintenanceCommands, ...accountsCommands, ...peopleCommands];
+const COMMANDS: Command[] = [...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands];
 
 const AS_OPTION = { as: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };
 

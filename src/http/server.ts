@@ -10,6 +10,8 @@ import { authPages } from '../modules/accounts/auth.pages.js';
 import { homePages } from '../modules/home/home.pages.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
+import { exchangePages } from '../modules/people-exchange/exchange.pages.js';
+import { exchangeRoutes } from '../modules/people-exchange/exchange.routes.js';
 import { settingsPages } from '../modules/settings/settings.pages.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
 import { setupPages } from '../modules/setup/setup.pages.js';
@@ -55,7 +57,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes]) {
+  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes]) {
     await app.register(plugin);
   }
   return app;

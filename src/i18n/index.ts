@@ -1,11 +1,12 @@
 import { accountsMessages } from '../modules/accounts/accounts.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
+import { exchangeMessages } from '../modules/people-exchange/exchange.i18n.js';
 import { coreMessages } from './core.i18n.js';
 import { LOCALES, type Locale } from './define.js';
 
 export { LOCALES, type Locale } from './define.js';
 
-const catalogues = [coreMessages, peopleMessages, accountsMessages];
+const catalogues = [coreMessages, peopleMessages, exchangeMessages, accountsMessages];
 
 type Merged = (typeof catalogues)[number]['en'];
 /** Every translation key of Ruche. */
