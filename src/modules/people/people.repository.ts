@@ -19,23 +19,23 @@ export async function selectPerson(db: Db, id: number) {
   return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Replaces a person's e-mail addresses, keeping their order. */
-export async function replaceEmails(db: Db, personId: number, emails: string[]): Promise<void> {
-  await db.deleteFrom('person_emails').where('person_id', '=', personId).execute();
+/** Replaces a person's e-mail addresses, keeping their order (`fresh`: a new person has none to delete). */
+export async function replaceEmails(db: Db, personId: number, emails: string[], fresh = false): Promise<void> {
+  if (!fresh) await db.deleteFrom('person_emails').where('person_id', '=', personId).execute();
   if (emails.length) {
     await db.insertInto('person_emails').values(emails.map((email, position) => ({ person_id: personId, email, position }))).execute();
   }
 }
 
 /** Replaces a person's tags. */
-export async function replaceTags(db: Db, personId: number, tags: string[]): Promise<void> {
-  await db.deleteFrom('person_tags').where('person_id', '=', personId).execute();
+export async function replaceTags(db: Db, personId: number, tags: string[], fresh = false): Promise<void> {
+  if (!fresh) await db.deleteFrom('person_tags').where('person_id', '=', personId).execute();
   if (tags.length) await db.insertInto('person_tags').values(tags.map((tag) => ({ person_id: personId, tag }))).execute();
 }
 
 /** Replaces an organisation's contact persons. */
-export async function replaceContacts(db: Db, organisationId: number, contacts: { contact_id: number; role: string | null }[]): Promise<void> {
-  await db.deleteFrom('person_contacts').where('organisation_id', '=', organisationId).execute();
+export async function replaceContacts(db: Db, organisationId: number, contacts: { contact_id: number; role: string | null }[], fresh = false): Promise<void> {
+  if (!fresh) await db.deleteFrom('person_contacts').where('organisation_id', '=', organisationId).execute();
   if (contacts.length) {
     await db.insertInto('person_contacts').values(contacts.map((c) => ({ organisation_id: organisationId, ...c }))).execute();
   }
@@ -53,25 +53,27 @@ export async function selectTags(db: Db, personIds: number[]) {
   return db.selectFrom('person_tags').select(['person_id', 'tag']).where('person_id', 'in', personIds).orderBy('tag').execute();
 }
 
-/** Contact persons of an organisation, with names. */
-export async function selectContacts(db: Db, organisationId: number) {
+/** Contact persons of several organisations, with names. */
+export async function selectContacts(db: Db, organisationIds: number[]) {
+  if (!organisationIds.length) return [];
   return db
     .selectFrom('person_contacts')
     .innerJoin('people', 'people.id', 'person_contacts.contact_id')
-    .select(['people.id', 'people.display_name', 'person_contacts.role'])
-    .where('person_contacts.organisation_id', '=', organisationId)
+    .select(['person_contacts.organisation_id as owner', 'people.id', 'people.display_name', 'person_contacts.role'])
+    .where('person_contacts.organisation_id', 'in', organisationIds)
     .where('people.deleted_at', 'is', null)
     .orderBy('people.sort_key')
     .execute();
 }
 
-/** Organisations a person is a contact of, with names. */
-export async function selectOrganisationsOf(db: Db, contactId: number) {
+/** Organisations several people are contacts of, with names. */
+export async function selectOrganisationsOf(db: Db, contactIds: number[]) {
+  if (!contactIds.length) return [];
   return db
     .selectFrom('person_contacts')
     .innerJoin('people', 'people.id', 'person_contacts.organisation_id')
-    .select(['people.id', 'people.display_name', 'person_contacts.role'])
-    .where('person_contacts.contact_id', '=', contactId)
+    .select(['person_contacts.contact_id as owner', 'people.id', 'people.display_name', 'person_contacts.role'])
+    .where('person_contacts.contact_id', 'in', contactIds)
     .where('people.deleted_at', 'is', null)
     .orderBy('people.sort_key')
     .execute();
