@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
-import pg from 'pg';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, type Transaction } from 'kysely';
+import { createRequire } from 'node:module';
+import type Pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -20,10 +21,17 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-// DATE columns come back as 'YYYY-MM-DD' strings, never as JS Dates shifted by the time zone.
-pg.types.setTypeParser(1082, (value: string) => value);
-// COUNT(*) and other bigint results fit in a JS number for our sizes.
-pg.types.setTypeParser(20, (value: string) => Number(value));
+// The PostgreSQL driver is loaded only when a postgres:// URL asks for it: SQLite installs stay lighter in memory.
+let pgModule: typeof Pg | undefined;
+function loadPg(): typeof Pg {
+  if (pgModule) return pgModule;
+  pgModule = createRequire(import.meta.url)('pg') as typeof Pg;
+  // DATE columns come back as 'YYYY-MM-DD' strings, never as JS Dates shifted by the time zone.
+  pgModule.types.setTypeParser(1082, (value: string) => value);
+  // COUNT(*) and other bigint results fit in a JS number for our sizes.
+  pgModule.types.setTypeParser(20, (value: string) => Number(value));
+  return pgModule;
+}
 
 /** Opens SQLite (in the data folder) or PostgreSQL (when the URL says so). */
 export function openStorage(options: { databaseUrl: string; dataDir: string; searchPath?: string }): Storage {
@@ -39,18 +47,25 @@ export function openSqlite(path: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // 8 MB of page cache (the default is 16 MB): the hot indexes fit, and the server stays small on small boards.
+  sqlite.pragma('cache_size = -8000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', sqlite, sqlitePath: path, close: () => db.destroy() };
 }
 
 function openPostgres(url: string, searchPath?: string): Storage {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: 10,
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** True when the database (or transaction) is SQLite; repositories use it where the dialects' SQL must differ. */
+export function isSqlite(db: Db): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
 }
 
 class StaticProvider implements MigrationProvider {

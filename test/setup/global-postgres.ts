@@ -112,6 +112,19 @@ async function createDatabase(port: number): Promise<void> {
   }
 }
 
+// Extensions are per database, not per schema: created once here, so the parallel test schemas' migrations find it.
+async function prepareDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
+  } catch (error) {
+    console.log(`PostgreSQL for tests: pg_trgm unavailable (${(error as Error).message}); search runs without its index`);
+  } finally {
+    await client.end();
+  }
+}
+
 function serverVersion(bin: string): string {
   return execFileSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).trim();
 }
@@ -125,6 +138,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   };
   if (given) {
     console.log(`PostgreSQL for tests: TEST_DATABASE_URL (${given.replace(/\/\/[^@/]*@/, '//***@')})`);
+    await prepareDatabase(given);
     provide(given, '');
     return () => {};
   }
@@ -147,6 +161,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     return () => {};
   }
   const url = `postgres://postgres@127.0.0.1:${cluster.port}/ruche_test`;
+  await prepareDatabase(url);
   process.env.TEST_DATABASE_URL = url;
   provide(url, '');
   console.log(`PostgreSQL for tests: throwaway ${serverVersion(bin)} on 127.0.0.1:${cluster.port} in ${cluster.dir}`);

@@ -76,12 +76,15 @@ export async function insertToken(db: Db, row: { account_id: number; name: strin
   return id;
 }
 
+// What a request needs of the account behind a session or token, read in the same query.
+const ACCOUNT_OF_CREDENTIAL = ['accounts.id as account_id', 'accounts.username', 'accounts.person_id', 'accounts.locale'] as const;
+
 /** A live token with its account, by the token's hash. */
 export async function selectLiveTokenByHash(db: Db, tokenHash: string) {
   return db
     .selectFrom('api_tokens')
     .innerJoin('accounts', 'accounts.id', 'api_tokens.account_id')
-    .select(['api_tokens.id as token_id', 'accounts.id as account_id'])
+    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at as last_used', ...ACCOUNT_OF_CREDENTIAL])
     .where('api_tokens.token_hash', '=', tokenHash)
     .where('api_tokens.revoked_at', 'is', null)
     .where('accounts.disabled', '=', 0)
@@ -125,7 +128,7 @@ export async function selectLiveSession(db: Db, idHash: string, now: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select(['sessions.account_id', 'sessions.last_seen_at'])
+    .select(['sessions.last_seen_at', ...ACCOUNT_OF_CREDENTIAL])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .where('accounts.disabled', '=', 0)

@@ -144,13 +144,12 @@ export async function authenticate(db: Db, login: string, password: string): Pro
   return account.id;
 }
 
-/** Builds the principal (account, roles, permissions) for an account id. */
-export async function principalFor(db: Db, accountId: number, via: Principal['via']): Promise<Principal | null> {
-  const account = await repo.selectAccountById(db, accountId);
-  if (!account || account.disabled) return null;
-  const roles = await repo.selectRoles(db, accountId);
+type CredentialAccount = { account_id: number; username: string; person_id: number | null; locale: string | null };
+
+async function principalOf(db: Db, account: CredentialAccount, via: Principal['via']): Promise<Principal> {
+  const roles = await repo.selectRoles(db, account.account_id);
   return {
-    accountId,
+    accountId: account.account_id,
     username: account.username,
     personId: account.person_id,
     roles,
@@ -158,6 +157,13 @@ export async function principalFor(db: Db, accountId: number, via: Principal['vi
     locale: isLocale(account.locale) ? account.locale : null,
     via,
   };
+}
+
+/** Builds the principal (account, roles, permissions) for an account id. */
+export async function principalFor(db: Db, accountId: number, via: Principal['via']): Promise<Principal | null> {
+  const account = await repo.selectAccountById(db, accountId);
+  if (!account || account.disabled) return null;
+  return principalOf(db, { ...account, account_id: account.id }, via);
 }
 
 /** The principal for a username (CLI commands acting as an account). */
@@ -189,15 +195,18 @@ export async function revokeApiToken(db: Db, actor: Actor, accountId: number, to
   await recordChange(db, actor, { action: 'token.revoke', entityType: 'account', entityId: accountId, after: { token_id: tokenId } });
 }
 
-/** The principal a bearer token stands for, or null. */
+/** The principal a bearer token stands for (its last use recorded at most hourly), or null. */
 export async function principalForToken(db: Db, token: string): Promise<Principal | null> {
   const row = await repo.selectLiveTokenByHash(db, sha256(token));
   if (!row) return null;
-  await repo.touchToken(db, row.token_id, nowIso());
-  return principalFor(db, row.account_id, 'token');
+  const now = new Date();
+  if (!row.last_used || now.getTime() - Date.parse(row.last_used) > TOUCH_MS) await repo.touchToken(db, row.token_id, now.toISOString());
+  return principalOf(db, row, 'token');
 }
 
 const SESSION_DAYS = 14;
+// Sessions and tokens record their last use at most this often, so reads do not each cost a write.
+const TOUCH_MS = 3_600_000;
 
 function expiry(from: Date): string {
   return new Date(from.getTime() + SESSION_DAYS * 86_400_000).toISOString();
@@ -217,8 +226,8 @@ export async function principalForSession(db: Db, cookie: string): Promise<Princ
   const now = new Date();
   const row = await repo.selectLiveSession(db, idHash, now.toISOString());
   if (!row) return null;
-  if (now.getTime() - Date.parse(row.last_seen_at) > 3_600_000) await repo.touchSession(db, idHash, now.toISOString(), expiry(now));
-  return principalFor(db, row.account_id, 'session');
+  if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_MS) await repo.touchSession(db, idHash, now.toISOString(), expiry(now));
+  return principalOf(db, row, 'session');
 }
 
 /** Ends a session. */

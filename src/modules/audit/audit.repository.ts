@@ -29,3 +29,9 @@ export async function redactAuditForEntity(db: Db, entityType: string, entityId:
     .where('entity_id', '=', entityId)
     .execute();
 }
+
+/** Id of the newest audit entry (0 when empty): every committed change moves it, so caches key on it. */
+export async function selectLatestAuditId(db: Db): Promise<number> {
+  const row = await db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}

@@ -1,7 +1,7 @@
 import type { Actor } from '../../core/actor.js';
 import { nowIso } from '../../core/clock.js';
 import type { Db } from '../../storage/database.js';
-import { insertAudit, redactAuditForEntity, selectAuditForEntity } from './audit.repository.js';
+import { insertAudit, redactAuditForEntity, selectAuditForEntity, selectLatestAuditId } from './audit.repository.js';
 
 /** One change as shown in a history. */
 export interface AuditEntry {
@@ -59,4 +59,9 @@ export function changedFields(before: Record<string, unknown> | null, after: Rec
 function comparable(value: unknown): string {
   if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return '';
   return JSON.stringify(value);
+}
+
+/** A number that changes whenever data changes (all writes are audited): a cheap key for caches of derived figures. */
+export function dataVersion(db: Db): Promise<number> {
+  return selectLatestAuditId(db);
 }

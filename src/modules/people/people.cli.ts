@@ -15,11 +15,11 @@ const peopleList: Command = {
     const query = { q: values.q, status: values.status, year: values.year, tag: values.tag, kind: values.kind, page: values.page, per_page: values['per-page'] ?? '100' };
     const page = await listPeople(ctx.db, query, { currentYear: await currentFiscalYear(ctx.db) });
     if (values.json) {
-      println(out, JSON.stringify({ items: page.items, total: page.total, page: page.page, per_page: page.perPage }));
+      println(out, JSON.stringify({ items: page.items, total: page.total, total_exact: page.exact, page: page.page, per_page: page.perPage }));
       return 0;
     }
     for (const p of page.items) println(out, `${String(p.id).padStart(6)}  ${p.display_name.padEnd(32)} ${p.emails.join(', ')}`);
-    println(out, `${page.items.length} of ${page.total} (page ${page.page})`);
+    println(out, `${page.items.length} of ${page.total}${page.exact ? '' : '+'} (page ${page.page})`);
     return 0;
   },
 };

@@ -7,7 +7,7 @@ import { inTransaction } from '../../storage/database.js';
 import { formState, type FormState } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
-import { pager } from '../../views/pagination.js';
+import { pageInfo, pager } from '../../views/pagination.js';
 import { accountsOfPerson } from '../accounts/accounts.service.js';
 import { can } from '../accounts/principal.js';
 import { historyOf } from '../audit/audit.service.js';
@@ -46,7 +46,7 @@ ${can(request.principal, 'people:delete') ? html`<a class="button secondary" hre
     title,
     body: html`<h1>${title}</h1>${deleted ? html`<p>${t('people.deleted_intro', { days: 30 })}</p>` : html`${actions}${searchForm(request, page.query, page.year)}`}
 ${peopleTable(t, page.items, statusText, deleted ? restore : undefined)}
-${pager(t, deleted ? '/people/deleted' : '/people', { ...page.query, year: page.query.year }, page.page, page.perPage, page.total)}`,
+${pager(t, deleted ? '/people/deleted' : '/people', { ...page.query, year: page.query.year }, pageInfo(page))}`,
   });
 }
 

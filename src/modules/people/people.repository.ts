@@ -1,6 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import { escapeLike } from '../../core/text.js';
-import type { Db } from '../../storage/database.js';
+import { type Db, isSqlite } from '../../storage/database.js';
 import type { PeopleTable } from './people.table.js';
 
 /** Inserts a person row; returns its id. */
@@ -96,33 +96,48 @@ export interface PeopleFilter {
   deleted: boolean;
 }
 
-function filtered(db: Db, filter: PeopleFilter) {
+// SQLite's trigram index answers words of three letters or more; shorter ones (and PostgreSQL, whose pg_trgm
+// index serves LIKE directly) use LIKE on the folded text.
+function trigramMatch(words: string[]): string {
+  return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+}
+
+/**
+ * Filters are written as `id in (set)` so the planner can either look the few matches up by id and sort them,
+ * or, when `dense` (many matches), walk the sorted index and test membership: `+id` forbids the id lookup in
+ * SQLite, which otherwise sorts thousands of rows to show fifty.
+ */
+function filtered(db: Db, filter: PeopleFilter, dense = false) {
+  const sqlite = isSqlite(db);
+  const id = sqlite && dense ? sql`+people.id` : sql`people.id`;
   let query = db.selectFrom('people').where('people.deleted_at', filter.deleted ? 'is not' : 'is', null);
-  for (const word of filter.words) {
+  const indexed = sqlite ? filter.words.filter((w) => [...w].length >= 3) : [];
+  if (indexed.length) {
+    query = query.where(sql<boolean>`${id} in (select rowid from people_search where people_search match ${trigramMatch(indexed)})`);
+  }
+  for (const word of filter.words.filter((w) => !indexed.includes(w))) {
     query = query.where(sql<boolean>`people.search_text like ${`%${escapeLike(word)}%`} escape '\\'`);
   }
   if (filter.kind) query = query.where('people.kind', '=', filter.kind as 'individual');
   if (filter.tag) {
-    const tag = filter.tag;
-    query = query.where((eb) => eb.exists(eb.selectFrom('person_tags').select('person_tags.person_id')
-      .whereRef('person_tags.person_id', '=', 'people.id').where('person_tags.tag', '=', tag)));
+    query = query.where(sql<boolean>`${id} in (select person_id from person_tags where tag = ${filter.tag})`);
   }
   if (filter.status === 'none') {
-    const year = filter.year;
-    query = query.where((eb) => eb.not(eb.exists(eb.selectFrom('memberships').select('memberships.person_id')
-      .whereRef('memberships.person_id', '=', 'people.id').where('memberships.year', '=', year))));
+    query = query.where(sql<boolean>`people.id not in (select person_id from memberships where year = ${filter.year})`);
   } else if (filter.status) {
-    const { year, status } = filter;
-    query = query.where((eb) => eb.exists(eb.selectFrom('memberships').select('memberships.person_id')
-      .whereRef('memberships.person_id', '=', 'people.id').where('memberships.year', '=', year)
-      .where('memberships.status', '=', status as 'member')));
+    query = query.where(sql<boolean>`${id} in (select person_id from memberships where year = ${filter.year} and status = ${filter.status})`);
   }
   return query;
 }
 
-/** One page of people matching a filter, ordered by sort key. */
-export async function selectPeoplePage(db: Db, filter: PeopleFilter, limit: number, offset: number) {
-  return filtered(db, filter)
+/** True when the filter narrows the list (then counts are capped, see countPeople). */
+export function isNarrowed(filter: PeopleFilter): boolean {
+  return filter.words.length > 0 || !!filter.kind || !!filter.tag || !!filter.status;
+}
+
+/** One page of people matching a filter, ordered by sort key; `dense` when the filter matches many people. */
+export async function selectPeoplePage(db: Db, filter: PeopleFilter, limit: number, offset: number, dense = false) {
+  return filtered(db, filter, dense)
     .select(['people.id', 'people.kind', 'people.display_name', 'people.sort_name', 'people.city', 'people.deleted_at'])
     .orderBy('people.sort_key')
     .orderBy('people.id')
@@ -131,9 +146,14 @@ export async function selectPeoplePage(db: Db, filter: PeopleFilter, limit: numb
     .execute();
 }
 
-/** Number of people matching a filter. */
-export async function countPeople(db: Db, filter: PeopleFilter): Promise<number> {
-  const row = await filtered(db, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+/** Number of people matching a filter, counting no further than `cap` when given (exact counts of big sets are slow). */
+export async function countPeople(db: Db, filter: PeopleFilter, cap?: number): Promise<number> {
+  if (cap === undefined) {
+    const row = await filtered(db, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+  const matches = filtered(db, filter).select(sql<number>`1`.as('one')).limit(cap);
+  const row = await db.selectFrom(matches.as('matches')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

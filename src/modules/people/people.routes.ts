@@ -15,7 +15,7 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/people', { config: { access: 'people:read' } }, async (request) => {
     const db = request.ctx.db;
     const page = await listPeople(db, request.query as Record<string, unknown>, { currentYear: await currentFiscalYear(db) });
-    return { items: page.items, total: page.total, page: page.page, per_page: page.perPage };
+    return { items: page.items, total: page.total, total_exact: page.exact, page: page.page, per_page: page.perPage };
   });
   app.post('/api/v1/people', { config: { access: 'people:write' } }, async (request, reply) => {
     const person = await inTransaction(request.ctx.db, (trx) => createPerson(trx, requestActor(request), request.body as Record<string, unknown>));

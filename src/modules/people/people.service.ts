@@ -4,7 +4,7 @@ import { notFound, ValidationError } from '../../core/errors.js';
 import { fold } from '../../core/text.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
-import { forgetEntity, recordChange } from '../audit/audit.service.js';
+import { dataVersion, forgetEntity, recordChange } from '../audit/audit.service.js';
 import * as repo from './people.repository.js';
 import { contactInput, type PeopleQuery, peopleQuery, type PersonCreateInput, personCreateInput, type PersonData, personPatchInput } from './people.schema.js';
 
@@ -163,7 +163,27 @@ export async function getLivePerson(db: Db, id: number): Promise<Person> {
   return person;
 }
 
-/** A page of people for the list, search box and filters. */
+// The whole list's count scans an index of every live person; it is kept per database until the data changes.
+// The few seconds of life also bound how long another instance's change can go unseen (PostgreSQL ids may commit out of order).
+const COUNT_TTL_MS = 5000;
+const wholeCounts = new WeakMap<object, Map<boolean, { version: number; count: number; at: number }>>();
+
+async function countAll(db: Db, filter: repo.PeopleFilter): Promise<number> {
+  if (db.isTransaction) return repo.countPeople(db, filter);
+  const version = await dataVersion(db);
+  const byDeleted = wholeCounts.get(db) ?? new Map();
+  wholeCounts.set(db, byDeleted);
+  const cached = byDeleted.get(filter.deleted);
+  if (cached && cached.version === version && Date.now() - cached.at < COUNT_TTL_MS) return cached.count;
+  const count = await repo.countPeople(db, filter);
+  byDeleted.set(filter.deleted, { version, count, at: Date.now() });
+  return count;
+}
+
+/** Filtered counts stop here: "1000+ results" is enough to refine a search, and exact counts of big sets are slow. */
+export const COUNT_CAP = 1000;
+
+/** A page of people for the list, search box and filters; `exact` is false when the total was capped at COUNT_CAP. */
 export async function listPeople(db: Db, query: Partial<Record<keyof PeopleQuery, unknown>>, options: { deleted?: boolean; currentYear: number }) {
   const q = validate(peopleQuery, query);
   const filter: repo.PeopleFilter = {
@@ -174,10 +194,12 @@ export async function listPeople(db: Db, query: Partial<Record<keyof PeopleQuery
     kind: q.kind,
     deleted: options.deleted ?? false,
   };
-  const offset = (q.page - 1) * q.per_page;
-  const [rows, total] = await Promise.all([repo.selectPeoplePage(db, filter, q.per_page, offset), repo.countPeople(db, filter)]);
+  const narrowed = repo.isNarrowed(filter);
+  const total = narrowed ? await repo.countPeople(db, filter, COUNT_CAP) : await countAll(db, filter);
+  const exact = !narrowed || total < COUNT_CAP;
+  const rows = await repo.selectPeoplePage(db, filter, q.per_page, (q.page - 1) * q.per_page, !exact);
   const items = await summarise(db, rows);
-  return { items, total, page: q.page, perPage: q.per_page, year: filter.year, query: q };
+  return { items, total, exact, page: q.page, perPage: q.per_page, year: filter.year, query: q };
 }
 
 async function summarise(db: Db, rows: Awaited<ReturnType<typeof repo.selectPeoplePage>>): Promise<PersonSummary[]> {
