@@ -1,7 +1,7 @@
 // `npm run bench`: seeds 50,000 people, starts the real server and a bare fastify ceiling, loads both, prints figures and targets.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -48,6 +48,9 @@ function freePort() {
     });
   });
 }
+
+// The Node flags `npm start` gives the server (read from package.json, so the bench measures what people run).
+const SERVER_NODE_FLAGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start.match(/node((?: --[\w-]+(?:=\S+)?)*) bin\/ruche\.js/)[1].trim().split(/\s+/).filter(Boolean);
 
 function spawnNode(name, args, env) {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -148,7 +151,8 @@ async function main() {
   log(`[setup] admin and API token created through the CLI in ${num(performance.now() - t0, 0)} ms`);
 
   t0 = performance.now();
-  const server = spawnNode('ruche', ['bin/ruche.js', 'serve', '--migrate'], env);
+  // Started as `npm start` starts it: the Node flags of the start script, then the CLI.
+  const server = spawnNode('ruche', [...SERVER_NODE_FLAGS, 'bin/ruche.js', 'serve', '--migrate'], env);
   await waitFor(port, '/healthz', server);
   const startMs = performance.now() - t0;
   const memStart = memoryOf(server.pid);
@@ -249,7 +253,9 @@ async function main() {
   }
   for (const s of scenarios.filter((x) => x.search)) {
     const r = results[s.key];
-    check(`${s.label} p95 < ${TARGETS.searchP95Ms} ms (c=${CONCURRENCY})`, r.p95 < TARGETS.searchP95Ms, `p95 ${num(r.p95, 2)} ms (c=1: p95 ${num(single[s.key].p95, 2)} ms)`);
+    // One request at a time is a search's own latency; at concurrency 16 one process queues them, so both are shown.
+    check(`${s.label} p95 < ${TARGETS.searchP95Ms} ms (c=1)`, single[s.key].p95 < TARGETS.searchP95Ms, `p95 ${num(single[s.key].p95, 2)} ms`);
+    check(`${s.label} p95 < ${TARGETS.searchP95Ms} ms (c=${CONCURRENCY})`, r.p95 < TARGETS.searchP95Ms, `p95 ${num(r.p95, 2)} ms`);
   }
   check(`server RSS < ${TARGETS.rssMb} MB after start`, memStart.rssMb < TARGETS.rssMb, `${num(memStart.rssMb)} MB`);
   check(`server RSS < ${TARGETS.rssMb} MB after the run`, memEnd.rssMb < TARGETS.rssMb, `${num(memEnd.rssMb)} MB (peak ${num(memEnd.peakMb)} MB)`);

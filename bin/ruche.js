@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size
 // The `ruche` command: runs the compiled CLI (built by `npm run build`, which `npm ci` runs).
 import { main } from '../dist/cli/main.js';
 
