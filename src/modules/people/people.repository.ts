@@ -102,17 +102,23 @@ function trigramMatch(words: string[]): string {
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
 }
 
+// Words the SQLite trigram index (live people only) can answer.
+function trigramWords(db: Db, filter: PeopleFilter): string[] {
+  return isSqlite(db) && !filter.deleted ? filter.words.filter((w) => [...w].length >= 3) : [];
+}
+
 /**
- * Filters are written as `id in (set)` so the planner can either look the few matches up by id and sort them,
- * or, when `dense` (many matches), walk the sorted index and test membership: `+id` forbids the id lookup in
- * SQLite, which otherwise sorts thousands of rows to show fifty.
+ * Filters are written as `id in (set)` so the planner can look the few matches up by id and sort them. When
+ * `dense` (many matches), SQLite had better walk the sorted index and stop after a page: tags and statuses are
+ * then tested per row with EXISTS, and the search set is kept from driving the query with `+id`.
  */
 function filtered(db: Db, filter: PeopleFilter, dense = false) {
   const sqlite = isSqlite(db);
-  const id = sqlite && dense ? sql`+people.id` : sql`people.id`;
+  const walk = sqlite && dense;
   let query = db.selectFrom('people').where('people.deleted_at', filter.deleted ? 'is not' : 'is', null);
-  const indexed = sqlite ? filter.words.filter((w) => [...w].length >= 3) : [];
+  const indexed = trigramWords(db, filter);
   if (indexed.length) {
+    const id = walk ? sql`+people.id` : sql`people.id`;
     query = query.where(sql<boolean>`${id} in (select rowid from people_search where people_search match ${trigramMatch(indexed)})`);
   }
   for (const word of filter.words.filter((w) => !indexed.includes(w))) {
@@ -120,14 +126,32 @@ function filtered(db: Db, filter: PeopleFilter, dense = false) {
   }
   if (filter.kind) query = query.where('people.kind', '=', filter.kind as 'individual');
   if (filter.tag) {
-    query = query.where(sql<boolean>`${id} in (select person_id from person_tags where tag = ${filter.tag})`);
+    const tags = sql`select person_id from person_tags where tag = ${filter.tag}`;
+    query = query.where(walk ? sql<boolean>`exists (${tags} and person_id = people.id)` : sql<boolean>`people.id in (${tags})`);
   }
   if (filter.status === 'none') {
-    query = query.where(sql<boolean>`people.id not in (select person_id from memberships where year = ${filter.year})`);
+    query = query.where(sql<boolean>`not exists (select 1 from memberships where year = ${filter.year} and person_id = people.id)`);
   } else if (filter.status) {
-    query = query.where(sql<boolean>`${id} in (select person_id from memberships where year = ${filter.year} and status = ${filter.status})`);
+    const members = sql`select person_id from memberships where year = ${filter.year} and status = ${filter.status}`;
+    query = query.where(walk ? sql<boolean>`exists (${members} and person_id = people.id)` : sql<boolean>`people.id in (${members})`);
   }
   return query;
+}
+
+// A count driven by the one set that narrows the list, read in index order and stopped at the cap.
+function drivingSet(db: Db, filter: PeopleFilter) {
+  const indexed = trigramWords(db, filter);
+  const only = (n: number) => filter.words.length + (filter.kind ? 1 : 0) + (filter.tag ? 1 : 0) + (filter.status ? 1 : 0) === n;
+  if (indexed.length && indexed.length === filter.words.length && only(indexed.length)) {
+    return sql`select rowid from people_search where people_search match ${trigramMatch(indexed)}`;
+  }
+  if (filter.tag && only(1)) {
+    return sql`select t.person_id from person_tags t join people p on p.id = t.person_id and p.deleted_at is ${sql.raw(filter.deleted ? 'not null' : 'null')} where t.tag = ${filter.tag}`;
+  }
+  if (filter.status && filter.status !== 'none' && only(1)) {
+    return sql`select m.person_id from memberships m join people p on p.id = m.person_id and p.deleted_at is ${sql.raw(filter.deleted ? 'not null' : 'null')} where m.year = ${filter.year} and m.status = ${filter.status}`;
+  }
+  return null;
 }
 
 /** True when the filter narrows the list (then counts are capped, see countPeople). */
@@ -151,6 +175,11 @@ export async function countPeople(db: Db, filter: PeopleFilter, cap?: number): P
   if (cap === undefined) {
     const row = await filtered(db, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+  const driving = drivingSet(db, filter);
+  if (driving) {
+    const row = await sql<{ n: number }>`select count(*) as n from (${driving} limit ${cap}) as matches`.execute(db);
+    return Number(row.rows[0].n);
   }
   const matches = filtered(db, filter).select(sql<number>`1`.as('one')).limit(cap);
   const row = await db.selectFrom(matches.as('matches')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -5,16 +5,18 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 type Db = Kysely<any>;
 
+// The trigram index holds live people only (deleted ones are searched by LIKE in the trash), so that counting
+// the matches of a search reads the index alone.
 async function sqliteUp(db: Db): Promise<void> {
   await sql`create virtual table people_search using fts5(search_text, content='people', content_rowid='id', tokenize='trigram')`.execute(db);
-  await sql`insert into people_search(people_search) values ('rebuild')`.execute(db);
-  await sql`create trigger people_search_insert after insert on people begin
+  await sql`insert into people_search(rowid, search_text) select id, search_text from people where deleted_at is null`.execute(db);
+  await sql`create trigger people_search_insert after insert on people when new.deleted_at is null begin
     insert into people_search(rowid, search_text) values (new.id, new.search_text); end`.execute(db);
-  await sql`create trigger people_search_delete after delete on people begin
+  await sql`create trigger people_search_delete after delete on people when old.deleted_at is null begin
     insert into people_search(people_search, rowid, search_text) values ('delete', old.id, old.search_text); end`.execute(db);
-  await sql`create trigger people_search_update after update of search_text on people begin
-    insert into people_search(people_search, rowid, search_text) values ('delete', old.id, old.search_text);
-    insert into people_search(rowid, search_text) values (new.id, new.search_text); end`.execute(db);
+  await sql`create trigger people_search_update after update of search_text, deleted_at on people begin
+    insert into people_search(people_search, rowid, search_text) select 'delete', old.id, old.search_text where old.deleted_at is null;
+    insert into people_search(rowid, search_text) select new.id, new.search_text where new.deleted_at is null; end`.execute(db);
 }
 
 // pg_trgm makes `like '%word%'` use an index; a database user who may not create extensions still gets a working
