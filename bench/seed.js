@@ -1,6 +1,7 @@
 // Seeds a fresh SQLite data folder with many realistic people, fast: the real migration, then bulk inserts in transactions.
-// Rows are written directly with Kysely; sort_key and search_text are computed as people.service.ts does (columns(), searchText()).
+// Rows are written directly with Kysely, their columns (sort key, search text) built by people.service's personColumns().
 import { fold } from '../dist/core/text.js';
+import { personColumns } from '../dist/modules/people/people.service.js';
 import { migrateToLatest, openStorage } from '../dist/storage/database.js';
 
 /** A small deterministic PRNG (mulberry32), so every run seeds the same data. */
@@ -87,11 +88,6 @@ const pad = (n, width = 2) => String(n).padStart(width, '0');
 const isoDate = (y, m, d) => `${y}-${pad(m)}-${pad(d)}`;
 const localPart = (text) => fold(text).replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, '');
 
-/** Same as people.service.ts searchText(): folded names, e-mails, tags, phone, city and notes. */
-function searchText(data) {
-  return fold([data.display_name, data.sort_name, ...data.emails, ...data.tags, data.phone, data.city, data.notes].filter(Boolean).join(' '));
-}
-
 function makePerson(rand, i, rareNames, family) {
   const now = new Date();
   const isOrg = rand() < 0.06;
@@ -174,27 +170,7 @@ export async function seed(dataDir, { count = 50_000, batch = 1000, seed: seedVa
           family = { last, email: `famille.${localPart(last)}${id % 997}@${pick(rand, ['skynet.be', 'telenet.be', 'gmail.com', 'free.fr'])}` };
           data.emails = [...new Set([data.emails[0], family.email])];
         }
-        people.push({
-          id,
-          kind: data.kind,
-          display_name: data.display_name,
-          sort_name: data.sort_name,
-          sort_key: fold(data.sort_name || data.display_name),
-          search_text: searchText(data),
-          street: data.street,
-          postal_code: data.postal_code,
-          city: data.city,
-          country: data.country,
-          phone: data.phone,
-          language: data.language,
-          notes: data.notes,
-          joined_on: data.joined_on,
-          left_on: data.left_on,
-          left_reason: data.left_reason,
-          created_at: created,
-          updated_at: created,
-          deleted_at: deleted,
-        });
+        people.push({ id, ...personColumns(data), created_at: created, updated_at: created, deleted_at: deleted });
         data.emails.forEach((email, position) => emails.push({ person_id: id, email, position }));
         for (const tag of data.tags) tags.push({ person_id: id, tag });
         if (rand() < 0.8) {

@@ -37,7 +37,8 @@ function searchText(data: PersonData): string {
   return fold([data.display_name, data.sort_name, ...data.emails, ...data.tags, data.phone, data.city, data.notes].filter(Boolean).join(' '));
 }
 
-function columns(data: PersonData) {
+/** The stored columns of a person (with its sort key and search text), for the repository and bulk loaders. */
+export function personColumns(data: PersonData) {
   return {
     kind: data.kind,
     display_name: data.display_name,
@@ -80,7 +81,7 @@ export async function createPerson(db: Db, actor: Actor, input: PersonCreateInpu
   checkRules(data);
   await checkContactsExist(db, data);
   const now = nowIso();
-  const id = await repo.insertPerson(db, { ...columns(data), created_at: now, updated_at: now, deleted_at: null });
+  const id = await repo.insertPerson(db, { ...personColumns(data), created_at: now, updated_at: now, deleted_at: null });
   await writeRelations(db, id, data, true);
   const person = await getPerson(db, id);
   await recordChange(db, actor, { action: 'person.create', entityType: 'person', entityId: id, after: snapshot(person) });
@@ -96,7 +97,7 @@ export async function updatePerson(db: Db, actor: Actor, id: number, input: unkn
   const data = validate(personCreateInput, { ...current, ...stripUndefined(patch) });
   checkRules(data, id);
   await checkContactsExist(db, data);
-  await repo.updatePerson(db, id, { ...columns(data), updated_at: nowIso() });
+  await repo.updatePerson(db, id, { ...personColumns(data), updated_at: nowIso() });
   await writeRelations(db, id, data);
   const after = await getPerson(db, id);
   await recordChange(db, actor, { action: 'person.update', entityType: 'person', entityId: id, before: snapshot(before), after: snapshot(after) });
