@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { AppError } from '../core/errors.js';
 import { PERMISSIONS } from '../core/permissions.js';
-import { t } from '../i18n/index.js';
+import { negotiateLocale, t } from '../i18n/index.js';
 import { accountsCommands } from '../modules/accounts/accounts.cli.js';
 import { principalForUsername } from '../modules/accounts/accounts.service.js';
 import { actorOf, type Principal } from '../modules/accounts/principal.js';
@@ -33,10 +33,13 @@ function operator(): Principal {
   return { accountId: 0, username: `cli:${userInfo().username}`, personId: null, roles: [], permissions: new Set(PERMISSIONS), locale: null, via: 'cli' };
 }
 
+// Errors speak the operator's language, from the usual locale variables (fr_BE.UTF-8 -> fr).
+const CLI_LOCALE = negotiateLocale(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG);
+
 function describeError(error: unknown): string {
   if (error instanceof AppError) {
-    const fields = Object.entries(error.fields).map(([field, key]) => `  ${field}: ${t('en', key)}`);
-    return [t('en', error.key, error.params), ...fields].join('\n');
+    const fields = Object.entries(error.fields).map(([field, key]) => `  ${field}: ${t(CLI_LOCALE, key)}`);
+    return [t(CLI_LOCALE, error.key, error.params), ...fields].join('\n');
   }
   return error instanceof Error ? error.message : String(error);
 }

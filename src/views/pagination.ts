@@ -23,7 +23,7 @@ export function pager(t: Translate, path: string, query: Record<string, unknown>
   const where = info.exact
     ? html`${t('page.of', { page: info.page, pages })} · ${t('page.results', { count: info.total })}`
     : html`${t('page.number', { page: info.page })} · ${t('page.results_over', { count: info.total })}`;
-  return html`<nav class="pager" aria-label="pagination">
+  return html`<nav class="pager" aria-label="${t('page.navigation')}">
 ${info.page > 1 ? html`<a href="${link(info.page - 1)}" rel="prev">${t('page.previous')}</a>` : ''}
 <span>${where}</span>
 ${info.hasNext ? html`<a href="${link(info.page + 1)}" rel="next">${t('page.next')}</a>` : ''}</nav>`;

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = join(import.meta.dirname, '../../bin/ruche.js');
 
-function ruche(dataDir: string, args: string[], input?: string) {
+function ruche(dataDir: string, args: string[], input?: string, lang = 'C') {
   const result = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, RUCHE_DATA_DIR: dataDir, RUCHE_SECRET: 'cli-test-secret-0123456789', DATABASE_URL: '' },
+    env: { ...process.env, RUCHE_DATA_DIR: dataDir, RUCHE_SECRET: 'cli-test-secret-0123456789', DATABASE_URL: '', LANG: lang, LC_ALL: '', LC_MESSAGES: '' },
     input: input ?? '',
     encoding: 'utf8',
   });
@@ -99,6 +99,8 @@ describe('ruche command line', () => {
       const weak = ruche(dataDir, ['admin', 'create', '--username', 'bob', '--email', 'bob@example.org', '--password-stdin'], 'short\n');
       expect(weak.code).toBe(1);
       expect(weak.err).toContain('at least 10 characters');
+      const french = ruche(dataDir, ['admin', 'create', '--username', 'bob', '--email', 'bob@example.org', '--password-stdin'], 'short\n', 'fr_BE.UTF-8');
+      expect(french.err).toContain('au moins 10 caractères');
       token = ruche(dataDir, ['token', 'create', '--username', 'alice', '--name', 'script']).out.trim();
       expect(token).toMatch(/^ruche_/);
       const response = await fetch(`${server!.url}/api/v1/people`, {
