@@ -11,6 +11,7 @@ import {
   type AccountView, changeOwnPassword, createAccount, createApiToken, getAccount, listAccounts, listApiTokens, revokeApiToken, setDisabled, setRoles,
 } from './accounts.service.js';
 import { accountForm, accountsTable, roleBoxes, tokensSection } from './accounts.view.js';
+import { getLivePerson } from '../people/people.service.js';
 import { can } from './principal.js';
 
 async function accountPage(request: FastifyRequest, account: AccountView, created?: string) {
@@ -53,8 +54,13 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
     const add = can(request.principal, 'accounts:manage') ? html`<div class="actions"><a class="button" href="/accounts/new">${t('accounts.new')}</a></div>` : '';
     await sendPage(request, reply, { title: t('nav.accounts'), body: html`<h1>${t('nav.accounts')}</h1>${add}${accountsTable(request, await listAccounts(request.ctx.db))}` });
   });
-  const newPage = (request: FastifyRequest, state: FormState) => ({ title: request.t('accounts.new'), body: html`<h1>${request.t('accounts.new')}</h1>${accountForm(request, state)}` });
-  app.get('/accounts/new', { config: { access: 'accounts:manage' } }, (request, reply) => sendPage(request, reply, newPage(request, formState({ roles: ['member'] }))));
+  const newPage = async (request: FastifyRequest, state: FormState) => {
+    const personId = Number(state.values.person_id);
+    const person = Number.isInteger(personId) && personId > 0 ? await getLivePerson(request.ctx.db, personId).catch(() => undefined) : undefined;
+    return { title: request.t('accounts.new'), body: html`<h1>${request.t('accounts.new')}</h1>${accountForm(request, state, person)}` };
+  };
+  app.get<{ Querystring: { person_id?: string } }>('/accounts/new', { config: { access: 'accounts:manage' } }, async (request, reply) =>
+    sendPage(request, reply, await newPage(request, formState({ roles: ['member'], person_id: request.query.person_id }))));
   app.post('/accounts', { config: { access: 'accounts:manage' } }, (request, reply) => handleForm(request, reply,
     (values) => inTransaction(request.ctx.db, (trx) => createAccount(trx, requestActor(request), { ...values, roles: values.roles ?? [] })),
     (account) => ({ redirect: `/accounts/${account.id}`, flash: 'accounts.created', params: { username: account.username } }),

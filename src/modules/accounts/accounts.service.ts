@@ -7,7 +7,7 @@ import { validate } from '../../core/validate.js';
 import { isLocale, type Locale } from '../../i18n/index.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
-import { createPerson } from '../people/people.service.js';
+import { createPerson, getPerson } from '../people/people.service.js';
 import * as repo from './accounts.repository.js';
 import { accountCreateInput, type AccountCreateInput, passwordChangeInput, rolesInput, tokenCreateInput } from './accounts.schema.js';
 import { hashPassword, verifyDecoy, verifyPassword } from './password.js';
@@ -31,6 +31,9 @@ export async function createAccount(db: Db, actor: Actor, input: AccountCreateIn
   const data = validate(accountCreateInput, input);
   if (await repo.selectAccountByUsername(db, data.username)) throw conflict('accounts.username_taken', { username: data.username });
   let personId = data.person_id ?? null;
+  if (personId !== null && (await getPerson(db, personId).catch(() => null))?.deleted_at !== null) {
+    throw new ValidationError({ person_id: 'accounts.person_unknown' });
+  }
   if (personId === null && (data.email || data.display_name)) {
     const person = await createPerson(db, actor, {
       kind: 'individual',

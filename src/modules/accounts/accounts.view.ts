@@ -13,13 +13,16 @@ export function roleBoxes(request: FastifyRequest, state: FormState): SafeHtml {
 ${state.errors.roles ? html`<p class="error">${request.t(state.errors.roles)}</p>` : ''}</fieldset>`;
 }
 
-/** The form creating an account (and its person). */
-export function accountForm(request: FastifyRequest, state: FormState): SafeHtml {
+/** The form creating an account, for an existing person (`person` given) or with a new person. */
+export function accountForm(request: FastifyRequest, state: FormState, person?: { id: number; display_name: string }): SafeHtml {
   const t = request.t;
+  const who = person
+    ? html`<p>${t('accounts.for_person', { name: person.display_name })}</p><input type="hidden" name="person_id" value="${person.id}">`
+    : html`${inputField(t, state, { name: 'display_name', label: 'setup.display_name' })}
+${inputField(t, state, { name: 'email', label: 'people.email', type: 'email' })}`;
   return html`${errorSummary(t, state)}<form method="post" action="/accounts">${csrfField(request)}
 ${inputField(t, state, { name: 'username', label: 'accounts.username', required: true, autofocus: true, autocomplete: 'off' })}
-${inputField(t, state, { name: 'display_name', label: 'setup.display_name' })}
-${inputField(t, state, { name: 'email', label: 'people.email', type: 'email' })}
+${who}
 ${inputField(t, state, { name: 'password', label: 'accounts.password', type: 'password', required: true, autocomplete: 'new-password' })}
 ${roleBoxes(request, state)}
 <div class="actions"><button>${t('form.save')}</button><a class="button secondary" href="/accounts">${t('form.cancel')}</a></div></form>`;

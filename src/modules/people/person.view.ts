@@ -78,6 +78,7 @@ ${deleted && can(p, 'people:delete') ? buttonForm(request, `/people/${person.id}
 ${details(request, person)}
 ${deleted ? '' : contacts}
 ${accounts.length ? html`<h2>${t('nav.accounts')}</h2><p>${accounts.map((a) => html`<a href="/accounts/${a.id}">${a.username}</a> `)}</p>` : ''}
+${!deleted && !accounts.length && person.kind === 'individual' && can(p, 'accounts:manage') ? html`<p><a class="button secondary" href="/accounts/new?person_id=${person.id}">${t('accounts.create_for_person')}</a></p>` : ''}
 ${deleted ? '' : memberships}`;
 }
 
