@@ -78,5 +78,46 @@ export class StatementError extends Error {
   }
 }
 
+/** A saved CSV column mapping (see csv.ts). */
+export interface CsvProfile {
+  name: string;
+  delimiter?: string;
+  encoding?: 'utf-8' | 'windows-1252';
+  /** `1.234,56` style amounts: decimal comma (thousands separator '.' or ' '). */
+  decimalComma: boolean;
+  /** e.g. 'DD/MM/YYYY', 'MM/DD/YYYY', 'YYYY-MM-DD', 'DD.MM.YYYY'. */
+  dateFormat: string;
+  /** Header names (or 1-based column numbers as text) of each field. */
+  columns: {
+    date: string;
+    valueDate?: string;
+    /** One signed amount column... */
+    amount?: string;
+    /** ...or separate debit and credit columns... */
+    debit?: string;
+    credit?: string;
+    /** ...or an unsigned amount with a D/C indicator column. */
+    indicator?: string;
+    currency?: string;
+    counterpartyName?: string;
+    counterpartyAccount?: string;
+    communication?: string;
+    reference?: string;
+    bankReference?: string;
+  };
+  /** Values of the indicator column meaning debit (e.g. ['D', 'Debit', 'DBIT']). */
+  debitValues?: string[];
+  /** Currency when the file has no currency column. */
+  currency?: string;
+  /** Our own account's IBAN when the file does not say it. */
+  accountIban?: string;
+}
+
+/** Options some formats need: QIF date order when ambiguous, the CSV mapping profile. */
+export interface ParseOptions {
+  qifDateOrder?: 'dmy' | 'mdy' | 'ymd';
+  csvProfile?: CsvProfile;
+}
+
 /** A parser: reads the whole file's bytes and yields events; throws StatementError on broken or hostile input. */
-export type StatementParser = (bytes: Buffer) => Generator<StatementEvent>;
+export type StatementParser = (bytes: Buffer, options?: ParseOptions) => Generator<StatementEvent>;
