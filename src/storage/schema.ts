@@ -1,4 +1,5 @@
 import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } from '../modules/accounts/accounts.table.js';
+import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
@@ -18,4 +19,9 @@ export interface Database {
   audit_log: AuditLogTable;
   settings: SettingsTable;
   uploads: UploadsTable;
+  bank_accounts: BankAccountsTable;
+  bank_imports: BankImportsTable;
+  bank_statements: BankStatementsTable;
+  bank_transactions: BankTransactionsTable;
+  bank_csv_profiles: BankCsvProfilesTable;
 }

@@ -1,0 +1,109 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../../storage/database.js';
+import type { BankAccountsTable, BankStatementsTable, BankTransactionsTable } from './bank.table.js';
+
+/** A bank account by IBAN, or by its other number when it has no IBAN. */
+export async function selectAccountByIdentifiers(db: Db, iban: string | null, number: string | null) {
+  if (iban) return db.selectFrom('bank_accounts').selectAll().where('iban', '=', iban).executeTakeFirst();
+  if (number) return db.selectFrom('bank_accounts').selectAll().where('number', '=', number).where('iban', 'is', null).executeTakeFirst();
+  return undefined;
+}
+
+/** One bank account. */
+export async function selectBankAccount(db: Db, id: number) {
+  return db.selectFrom('bank_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Every bank account. */
+export async function selectBankAccounts(db: Db) {
+  return db.selectFrom('bank_accounts').selectAll().orderBy('id').execute();
+}
+
+/** Inserts a bank account; returns its id. */
+export async function insertBankAccount(db: Db, row: Insertable<BankAccountsTable>): Promise<number> {
+  const { id } = await db.insertInto('bank_accounts').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Records an imported file; returns its id. */
+export async function insertImport(db: Db, row: { filename: string; format: string; sha256: string; account_id: number | null; imported_by: string; imported_at: string }): Promise<number> {
+  const { id } = await db.insertInto('bank_imports').values({ ...row, summary_json: '{}' }).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Stores the summary of an import once it is done. */
+export async function updateImportSummary(db: Db, id: number, summary: unknown): Promise<void> {
+  await db.updateTable('bank_imports').set({ summary_json: JSON.stringify(summary) }).where('id', '=', id).execute();
+}
+
+/** Inserts a statement; returns its id. */
+export async function insertStatement(db: Db, row: Insertable<BankStatementsTable>): Promise<number> {
+  const { id } = await db.insertInto('bank_statements').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Completes a statement with its entry count and balance check. */
+export async function updateStatement(db: Db, id: number, changes: { entries: number; balance_ok: number | null; closing_cents: number | null; closing_date: string | null }) {
+  await db.updateTable('bank_statements').set(changes).where('id', '=', id).execute();
+}
+
+/** The identities among these that an account already has (re-imports add nothing). */
+export async function selectExistingIdentities(db: Db, accountId: number, identities: string[]): Promise<Set<string>> {
+  if (!identities.length) return new Set();
+  const rows = await db.selectFrom('bank_transactions').select('identity')
+    .where('bank_account_id', '=', accountId).where('identity', 'in', identities).execute();
+  return new Set(rows.map((r) => r.identity));
+}
+
+/** Inserts movements in one statement; returns their ids in order. */
+export async function insertTransactions(db: Db, rows: Insertable<BankTransactionsTable>[]): Promise<number[]> {
+  if (!rows.length) return [];
+  const inserted = await db.insertInto('bank_transactions').values(rows).returning('id').execute();
+  return inserted.map((r) => r.id);
+}
+
+/** Filters of the transactions list. */
+export interface TransactionFilter {
+  accountId?: number;
+  from?: string;
+  to?: string;
+  ids?: number[];
+}
+
+/** A page of movements, newest first. */
+export async function selectTransactions(db: Db, filter: TransactionFilter, limit: number, offset: number) {
+  let query = db.selectFrom('bank_transactions').selectAll();
+  if (filter.accountId) query = query.where('bank_account_id', '=', filter.accountId);
+  if (filter.from) query = query.where('booking_date', '>=', filter.from);
+  if (filter.to) query = query.where('booking_date', '<=', filter.to);
+  if (filter.ids) query = query.where('id', 'in', filter.ids.length ? filter.ids : [-1]);
+  return query.orderBy('booking_date', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+}
+
+/** One movement. */
+export async function selectTransaction(db: Db, id: number) {
+  return db.selectFrom('bank_transactions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Statements of an import, with their account. */
+export async function selectStatementsOfImport(db: Db, importId: number) {
+  return db.selectFrom('bank_statements').innerJoin('bank_accounts', 'bank_accounts.id', 'bank_statements.bank_account_id')
+    .selectAll('bank_statements').select(['bank_accounts.iban', 'bank_accounts.number', 'bank_accounts.currency'])
+    .where('import_id', '=', importId).orderBy('bank_statements.id').execute();
+}
+
+/** A saved CSV profile's JSON. */
+export async function selectCsvProfile(db: Db, name: string): Promise<string | undefined> {
+  return (await db.selectFrom('bank_csv_profiles').select('profile_json').where('name', '=', name).executeTakeFirst())?.profile_json;
+}
+
+/** Names of the saved CSV profiles. */
+export async function selectCsvProfileNames(db: Db): Promise<string[]> {
+  return (await db.selectFrom('bank_csv_profiles').select('name').orderBy('name').execute()).map((r) => r.name);
+}
+
+/** Saves (or replaces) a CSV profile. */
+export async function upsertCsvProfile(db: Db, name: string, json: string): Promise<void> {
+  await db.insertInto('bank_csv_profiles').values({ name, profile_json: json })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ profile_json: json })).execute();
+}
