@@ -1,0 +1,53 @@
+/** A movement as the matcher sees it (a credit, amounts in minor units). */
+export interface MatchInput {
+  amount: number;
+  currency: string;
+  bookingDate: string;
+  counterpartyName: string | null;
+  counterpartyIban: string | null;
+  structuredReference: string | null;
+  communication: string | null;
+}
+
+/** A live person the matcher may propose. */
+export interface DirectoryPerson {
+  id: number;
+  kind: 'individual' | 'organisation';
+  displayName: string;
+  sortName: string | null;
+  /** The person's permanent payment reference: twelve digits (Belgian structured communication). */
+  reference: string;
+  /** Usual yearly dues paid by this person (last amounts), a weak hint; may be empty. */
+  usualAmounts: number[];
+}
+
+/** What the matcher knows: people, and the IBANs learned for them (an IBAN may pay for several people). */
+export interface Directory {
+  people: DirectoryPerson[];
+  /** IBAN (electronic format) -> ids of the people it has paid for. */
+  ibans: Map<string, number[]>;
+}
+
+/** Why a person is proposed: the strongest evidence first. */
+export type MatchEvidence = 'reference' | 'reference_text' | 'reference_bad_checksum' | 'iban' | 'name' | 'initials' | 'amount';
+
+/** One proposed share of a credit. */
+export interface ProposedShare {
+  personId: number;
+  amount: number;
+}
+
+/** The matcher's proposal for one credit. */
+export interface MatchProposal {
+  /** Empty when nobody could be proposed. */
+  shares: ProposedShare[];
+  /** 0-100. */
+  confidence: number;
+  /** True only when the matcher is sure: the allocation is then made without review. */
+  automatic: boolean;
+  evidence: MatchEvidence[];
+  /** A human-readable reason as a translation key and its parameters (e.g. which name matched). */
+  reason: { key: string; params: Record<string, string | number> };
+  /** Other people who could also be meant (homonyms...), shown in the review queue. */
+  alternatives: number[];
+}
