@@ -1,5 +1,6 @@
 import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } from '../modules/accounts/accounts.table.js';
 import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
+import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../modules/dues/dues.table.js';
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
@@ -24,4 +25,7 @@ export interface Database {
   bank_statements: BankStatementsTable;
   bank_transactions: BankTransactionsTable;
   bank_csv_profiles: BankCsvProfilesTable;
+  allocations: AllocationsTable;
+  person_ibans: PersonIbansTable;
+  category_rules: CategoryRulesTable;
 }
