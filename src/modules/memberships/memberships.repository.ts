@@ -39,3 +39,8 @@ export async function countByStatus(db: Db, year: number) {
     .groupBy('memberships.status')
     .execute();
 }
+
+/** Removes a person's membership row for a year. */
+export async function deleteMembership(db: Db, personId: number, year: number): Promise<void> {
+  await db.deleteFrom('memberships').where('person_id', '=', personId).where('year', '=', year).execute();
+}

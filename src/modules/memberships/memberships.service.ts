@@ -87,3 +87,30 @@ export async function membershipCounts(db: Db, year: number): Promise<Record<str
   const rows = await repo.countByStatus(db, year);
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/** The source recorded on memberships derived from payments; any other source is a manual decision that wins. */
+export const PAYMENT_SOURCE = 'payment';
+
+/**
+ * Applies what the payments say of a person's year: member (from `date`) or not. A manual record (exemption,
+ * exclusion, resignation...) overrides the payments and is left alone; returns what happened.
+ */
+export async function applyDerivedMembership(db: Db, actor: Actor, personId: number, year: number, paid: { member: boolean; date: string | null }): Promise<'member' | 'cleared' | 'manual' | 'unchanged'> {
+  const before = await repo.selectMembership(db, personId, year);
+  if (before && before.source !== PAYMENT_SOURCE) return 'manual';
+  if (!paid.member) {
+    if (!before) return 'unchanged';
+    await repo.deleteMembership(db, personId, year);
+    await recordChange(db, actor, { action: 'membership.derived', entityType: 'person', entityId: personId, before: toMembership(before), after: null });
+    return 'cleared';
+  }
+  if (before?.status === 'member' && before.changed_on === paid.date) return 'unchanged';
+  const changedOn = paid.date ?? today();
+  await repo.upsertMembership(db, {
+    person_id: personId, year, status: 'member', effective: before?.effective ?? 0, changed_on: changedOn,
+    source: PAYMENT_SOURCE, decision_ref: null, note: null, updated_at: nowIso(),
+  });
+  const after = await repo.selectMembership(db, personId, year);
+  await recordChange(db, actor, { action: 'membership.derived', entityType: 'person', entityId: personId, before: before ? toMembership(before) : null, after: after ? toMembership(after) : null });
+  return 'member';
+}

@@ -41,3 +41,15 @@ export function fiscalYearBounds(year: number, startMonth: number): { start: str
 export function fiscalYearLabel(year: number, startMonth: number): string {
   return startMonth === 1 ? String(year) : `${year}-${year + 1}`;
 }
+
+/** A JSON setting owned by another module (e.g. the dues policy), with its defaults for missing fields. */
+export async function getModuleSetting<T extends object>(db: Db, key: string, defaults: T): Promise<T> {
+  const raw = await selectSetting(db, key);
+  return raw ? { ...defaults, ...JSON.parse(raw) } : { ...defaults };
+}
+
+/** Saves another module's JSON setting, recording before and after in the audit log. */
+export async function saveModuleSetting<T extends object>(db: Db, actor: Actor, key: string, value: T, before: T): Promise<void> {
+  await upsertSetting(db, key, JSON.stringify(value));
+  await recordChange(db, actor, { action: 'settings.update', entityType: 'settings', entityId: key, before, after: value });
+}

@@ -1,0 +1,29 @@
+import { validate } from '../../core/validate.js';
+import type { Db } from '../../storage/database.js';
+import * as repo from './bank.repository.js';
+import { transactionQuery } from './bank.schema.js';
+
+/** Movements by id, in the order asked. */
+export async function transactionsByIds(db: Db, ids: number[]) {
+  const out = [];
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await repo.selectTransactions(db, { ids: ids.slice(i, i + 500) }, 500, 0)));
+  const byId = new Map(out.map((t) => [t.id, t]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A page of movements, newest first, filtered by account and dates. */
+export async function listTransactions(db: Db, query: unknown) {
+  const q = validate(transactionQuery, query);
+  const rows = await repo.selectTransactions(db, { accountId: q.account, from: q.from, to: q.to }, q.per_page + 1, (q.page - 1) * q.per_page);
+  return { items: rows.slice(0, q.per_page), hasNext: rows.length > q.per_page, page: q.page, perPage: q.per_page };
+}
+
+/** The collective's bank accounts. */
+export function listBankAccounts(db: Db) {
+  return repo.selectBankAccounts(db);
+}
+
+/** Statements read by one import, with their accounts and balance checks. */
+export function statementsOfImport(db: Db, importId: number) {
+  return repo.selectStatementsOfImport(db, importId);
+}

@@ -1,0 +1,97 @@
+import { type Insertable, sql } from 'kysely';
+import type { Db } from '../../storage/database.js';
+import type { AllocationsTable } from './dues.table.js';
+
+/** Inserts allocations. */
+export async function insertAllocations(db: Db, rows: Insertable<AllocationsTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('allocations').values(rows.slice(i, i + 500)).execute();
+}
+
+/** Removes a movement's allocations (before a decision replaces them). */
+export async function deleteAllocationsOf(db: Db, transactionId: number): Promise<void> {
+  await db.deleteFrom('allocations').where('transaction_id', '=', transactionId).execute();
+}
+
+/** Allocations of several movements. */
+export async function selectAllocationsOf(db: Db, transactionIds: number[]) {
+  if (!transactionIds.length) return [];
+  return db.selectFrom('allocations').selectAll().where('transaction_id', 'in', transactionIds).orderBy('id').execute();
+}
+
+/** Movements with something to review, oldest first. */
+export async function selectReviewTransactionIds(db: Db, limit: number, offset: number): Promise<number[]> {
+  const rows = await db.selectFrom('allocations').select('transaction_id').where('status', '=', 'to_review')
+    .groupBy('transaction_id').orderBy('transaction_id').limit(limit).offset(offset).execute();
+  return rows.map((r) => r.transaction_id);
+}
+
+/** Number of movements waiting for review. */
+export async function countReview(db: Db): Promise<number> {
+  const row = await db.selectFrom('allocations').select(sql<number>`count(distinct transaction_id)`.as('n')).where('status', '=', 'to_review').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Live people as the matcher needs them. */
+export async function selectDirectoryPeople(db: Db) {
+  return db.selectFrom('people').select(['id', 'kind', 'display_name', 'sort_name']).where('deleted_at', 'is', null).execute();
+}
+
+/** Every learned IBAN with the person it pays for. */
+export async function selectPersonIbans(db: Db) {
+  return db.selectFrom('person_ibans').innerJoin('people', 'people.id', 'person_ibans.person_id')
+    .select(['person_ibans.person_id', 'person_ibans.iban']).where('people.deleted_at', 'is', null).execute();
+}
+
+/** IBANs of one person. */
+export async function selectIbansOfPerson(db: Db, personId: number) {
+  return db.selectFrom('person_ibans').select(['iban', 'source', 'created_at']).where('person_id', '=', personId).orderBy('iban').execute();
+}
+
+/** Remembers that an IBAN pays for a person (ignored when already known). */
+export async function insertPersonIban(db: Db, row: { person_id: number; iban: string; source: 'learned' | 'manual' | 'import'; created_at: string }) {
+  await db.insertInto('person_ibans').values(row).onConflict((oc) => oc.columns(['person_id', 'iban']).doNothing()).execute();
+}
+
+/** Forgets an IBAN of a person. */
+export async function deletePersonIban(db: Db, personId: number, iban: string): Promise<void> {
+  await db.deleteFrom('person_ibans').where('person_id', '=', personId).where('iban', '=', iban).execute();
+}
+
+/** Categorisation rules, oldest first. */
+export async function selectRules(db: Db) {
+  return db.selectFrom('category_rules').selectAll().orderBy('id').execute();
+}
+
+/** Adds a categorisation rule. */
+export async function insertRule(db: Db, row: { pattern: string; direction: 'credit' | 'debit' | 'any'; kind: string; category: string; created_at: string }) {
+  const { id } = await db.insertInto('category_rules').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Removes a categorisation rule. */
+export async function deleteRule(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('category_rules').where('id', '=', id).execute();
+}
+
+/** Dues allocations (made or confirmed) of a person for a year, with their dates. */
+export async function selectDuesOf(db: Db, personId: number) {
+  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+    .select(['allocations.amount_cents', 'allocations.fiscal_year', 'bank_transactions.booking_date', 'allocations.transaction_id'])
+    .where('allocations.person_id', '=', personId).where('allocations.kind', '=', 'dues').where('allocations.status', '!=', 'to_review')
+    .orderBy('bank_transactions.booking_date').execute();
+}
+
+/** Every allocation of a year's fiscal range for the year overview. */
+export async function selectAllocationsBetween(db: Db, from: string, to: string) {
+  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+    .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.kind', 'allocations.category', 'allocations.status', 'allocations.fiscal_year',
+      'bank_transactions.booking_date', 'bank_transactions.id as transaction_id', 'bank_transactions.currency'])
+    .where('bank_transactions.booking_date', '>=', from).where('bank_transactions.booking_date', '<=', to).execute();
+}
+
+/** Dues allocations counted for a fiscal year, whatever their booking date. */
+export async function selectDuesForYear(db: Db, year: number) {
+  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+    .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.status', 'bank_transactions.booking_date', 'bank_transactions.id as transaction_id'])
+    .where('allocations.kind', '=', 'dues').where('allocations.fiscal_year', '=', year).where('allocations.status', '!=', 'to_review').execute();
+}

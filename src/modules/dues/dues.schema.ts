@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** What makes a member for a year: any dues payment, a minimum amount, or a rolling 12 months from the payment. */
+export const DUES_MODES = ['any', 'minimum', 'rolling'] as const;
+
+/** Kinds of allocation: dues and other income for people, expenses for debits. */
+export const ALLOCATION_KINDS = ['dues', 'donation', 'service', 'hardware', 'other', 'expense'] as const;
+export type AllocationKind = (typeof ALLOCATION_KINDS)[number];
+
+/** The collective's dues policy (settings page, API and CLI share it). */
+export const duesPolicyInput = z.object({
+  mode: z.enum(DUES_MODES, { error: 'validation.choice' }),
+  minimum_cents: z.coerce.number().int().min(0).max(100_000_000).default(0),
+  grace_days: z.coerce.number().int().min(0).max(366).default(0),
+  early_weeks: z.coerce.number().int().min(0).max(26).default(0),
+});
+export type DuesPolicy = z.infer<typeof duesPolicyInput>;
+
+const share = z.object({
+  person_id: z.coerce.number().int().positive().nullable().optional(),
+  amount_cents: z.coerce.number().int(),
+  kind: z.enum(ALLOCATION_KINDS, { error: 'validation.choice' }),
+  category: z.preprocess((v) => (typeof v === 'string' ? v.trim() || null : v ?? null), z.string().max(100).nullable()),
+  fiscal_year: z.coerce.number().int().min(1900).max(3000).nullable().optional(),
+});
+
+/** A treasurer's decision on a movement: the shares it is split into (one share = a plain confirmation). */
+export const allocationDecision = z.object({ shares: z.array(share).min(1).max(20) });
+export type AllocationDecision = z.infer<typeof allocationDecision>;

@@ -1,0 +1,74 @@
+import type { Actor } from '../../core/actor.js';
+import { validate } from '../../core/validate.js';
+import type { Db } from '../../storage/database.js';
+import { applyDerivedMembership } from '../memberships/memberships.service.js';
+import { fiscalYearBounds, fiscalYearOf, getModuleSetting, getSettings, saveModuleSetting } from '../settings/settings.service.js';
+import * as repo from './dues.repository.js';
+import { type DuesPolicy, duesPolicyInput } from './dues.schema.js';
+
+const POLICY_KEY = 'dues_policy';
+const DEFAULT_POLICY: DuesPolicy = { mode: 'any', minimum_cents: 0, grace_days: 0, early_weeks: 0 };
+const DAY = 86_400_000;
+
+/** The collective's dues policy (defaults: one dues payment of any amount makes a member for its fiscal year). */
+export function getDuesPolicy(db: Db): Promise<DuesPolicy> {
+  return getModuleSetting(db, POLICY_KEY, DEFAULT_POLICY);
+}
+
+/** Validates and saves the dues policy. */
+export async function updateDuesPolicy(db: Db, actor: Actor, input: unknown): Promise<DuesPolicy> {
+  const next = validate(duesPolicyInput, input);
+  await saveModuleSetting(db, actor, POLICY_KEY, next, await getDuesPolicy(db));
+  return next;
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+/** The fiscal year a dues payment counts for: its own, or the next one when paid in the year's last `early_weeks` weeks. */
+export function duesYearOf(date: string, policy: DuesPolicy, startMonth: number): number {
+  const year = fiscalYearOf(date, startMonth);
+  if (policy.early_weeks > 0) {
+    const { end } = fiscalYearBounds(year, startMonth);
+    if (date > addDays(end, -7 * policy.early_weeks)) return year + 1;
+  }
+  return year;
+}
+
+/** Fiscal years a payment keeps someone a member for under the policy (rolling: every year its 12 months touch). */
+export function yearsCovered(date: string, duesYear: number, policy: DuesPolicy, startMonth: number): number[] {
+  if (policy.mode !== 'rolling') return [duesYear];
+  const last = fiscalYearOf(addDays(date, 364), startMonth);
+  const years: number[] = [];
+  for (let y = duesYear; y <= Math.max(duesYear, last); y++) years.push(y);
+  return years;
+}
+
+/** Whether a person's dues make them a member of a year, and since when, under the policy. */
+export function memberFromPayments(payments: { amount_cents: number; fiscal_year: number | null; booking_date: string }[], year: number, policy: DuesPolicy, startMonth: number) {
+  const counted = payments.filter((p) => p.fiscal_year !== null && yearsCovered(p.booking_date, p.fiscal_year, policy, startMonth).includes(year));
+  if (!counted.length) return { member: false, date: null };
+  if (policy.mode === 'minimum') {
+    let total = 0;
+    for (const p of counted) {
+      total += p.amount_cents;
+      if (total >= policy.minimum_cents) return { member: true, date: p.booking_date };
+    }
+    return { member: false, date: null };
+  }
+  return { member: true, date: counted[0].booking_date };
+}
+
+/** Re-derives a person's membership for the given years from their dues (manual records win and are kept). */
+export async function deriveMemberships(db: Db, actor: Actor, personId: number, years: Iterable<number>): Promise<void> {
+  const policy = await getDuesPolicy(db);
+  const { fiscal_year_start_month: startMonth } = await getSettings(db);
+  const payments = await repo.selectDuesOf(db, personId);
+  const touched = new Set<number>();
+  for (const year of years) for (const y of [year, year + 1]) touched.add(y);
+  for (const year of touched) {
+    const paid = memberFromPayments(payments, year, policy, startMonth);
+    if (paid.member || year <= Math.max(...years)) await applyDerivedMembership(db, actor, personId, year, paid);
+  }
+}
