@@ -1,0 +1,47 @@
+// The one entry point for statement files: size and content checks, format detection, the right parser.
+import { parseCamt } from './camt.js';
+import { parseCoda } from './coda.js';
+import { parseCsv } from './csv.js';
+import { detectFormat, looksBinary } from './detect.js';
+import { parseOfx } from './ofx.js';
+import { parseQif } from './qif.js';
+import { type ParseOptions, STATEMENT_FORMATS, StatementError, type StatementEvent, type StatementFormat, type StatementParser } from './types.js';
+
+export { guessCsvProfile, type CsvProfileGuess } from './csv.js';
+export { detectFormat } from './detect.js';
+
+/** Files of this size or more are refused (`bank.too_large`); callers should check it before reading a whole upload. */
+export const MAX_STATEMENT_BYTES = 200_000_000;
+
+/** Options of parseStatementFile: the format when the user overrides detection, and the formats' own options. */
+export interface ParseStatementOptions extends ParseOptions {
+  format?: StatementFormat;
+  /** Size limit in bytes (default MAX_STATEMENT_BYTES). */
+  maxBytes?: number;
+}
+
+const PARSERS: Record<StatementFormat, StatementParser> = {
+  coda: parseCoda,
+  'camt.053': parseCamt,
+  'camt.054': parseCamt,
+  ofx: parseOfx,
+  qif: parseQif,
+  csv: parseCsv,
+};
+
+/** Checks a file at once (size, binary content, format: `bank.too_large`, `bank.binary`, `bank.unknown_format`), then returns its parser's events. */
+export function parseStatementFile(bytes: Buffer, options: ParseStatementOptions = {}): Generator<StatementEvent> {
+  const max = options.maxBytes ?? MAX_STATEMENT_BYTES;
+  if (bytes.length >= max) throw new StatementError('bank.too_large', null, `${bytes.length} bytes`);
+  if (bytes.length === 0) throw new StatementError('bank.unknown_format', null, 'empty file');
+  if (looksBinary(bytes)) throw new StatementError('bank.binary');
+  const format = options.format ?? detectFormat(bytes);
+  if (format === null) throw new StatementError('bank.unknown_format');
+  if (!isStatementFormat(format)) throw new StatementError('bank.unknown_format', null, String(format));
+  return PARSERS[format](bytes, options);
+}
+
+/** True for a format name Ruche reads ('coda', 'camt.053', 'camt.054', 'ofx', 'qif', 'csv'). */
+export function isStatementFormat(name: string): name is StatementFormat {
+  return (STATEMENT_FORMATS as readonly string[]).includes(name);
+}
