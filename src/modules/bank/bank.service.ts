@@ -2,6 +2,7 @@ import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
 import * as repo from './bank.repository.js';
 import { transactionQuery } from './bank.schema.js';
+import type { CsvProfile } from './parsers/types.js';
 
 /** Movements by id, in the order asked. */
 export async function transactionsByIds(db: Db, ids: number[]) {
@@ -26,4 +27,20 @@ export function listBankAccounts(db: Db) {
 /** Statements read by one import, with their accounts and balance checks. */
 export function statementsOfImport(db: Db, importId: number) {
   return repo.selectStatementsOfImport(db, importId);
+}
+
+/** A saved CSV column mapping by name. */
+export async function csvProfile(db: Db, name: string): Promise<CsvProfile | undefined> {
+  const json = await repo.selectCsvProfile(db, name);
+  return json ? (JSON.parse(json) as CsvProfile) : undefined;
+}
+
+/** Saves a CSV column mapping under its name, for the next exports of the same bank. */
+export async function saveCsvProfile(db: Db, profile: CsvProfile): Promise<void> {
+  await repo.upsertCsvProfile(db, profile.name, JSON.stringify(profile));
+}
+
+/** Names of the saved CSV profiles. */
+export function csvProfileNames(db: Db): Promise<string[]> {
+  return repo.selectCsvProfileNames(db);
 }

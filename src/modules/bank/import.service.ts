@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Actor } from '../../core/actor.js';
+import { nowIso } from '../../core/clock.js';
+import { AppError } from '../../core/errors.js';
+import type { Database } from '../../storage/schema.js';
+import { isMessageKey } from '../../i18n/index.js';
+import { type Db, inTransaction } from '../../storage/database.js';
+import { recordChange } from '../audit/audit.service.js';
+import * as repo from './bank.repository.js';
+import { detectFormat } from './parsers/detect.js';
+import { parseStatementFile } from './parsers/index.js';
+import { type ParsedEntry, type ParsedStatementHeader, type ParseOptions, StatementError, type StatementEvent, type StatementFormat } from './parsers/types.js';
+
+/** How an import is asked for (pages, API and CLI build this). */
+export interface ImportRequest extends ParseOptions {
+  filename: string;
+  format?: StatementFormat;
+  /** The collective's account for formats that do not name it (QIF, most CSV). */
+  accountId?: number;
+  dryRun?: boolean;
+  /** Called every few hundred movements with the number read so far (progress bars). */
+  onProgress?: (entries: number) => void;
+  /** Called with the ids of the movements this import added, inside its transaction (matching). */
+  onAdded?: (db: Db, transactionIds: number[]) => Promise<void>;
+}
+
+/** One statement as the import saw it. */
+export interface StatementSummary {
+  account: string;
+  currency: string;
+  statementRef: string | null;
+  date: string | null;
+  opening: number | null;
+  closing: number | null;
+  entries: number;
+  added: number;
+  duplicates: number;
+  /** Null when the file gives no balances to check. */
+  balanceOk: boolean | null;
+}
+
+/** What an import did (or, in a dry run, would do). */
+export interface ImportSummary {
+  importId: number | null;
+  filename: string;
+  format: StatementFormat;
+  statements: StatementSummary[];
+  added: number;
+  duplicates: number;
+  dryRun: boolean;
+}
+
+const BATCH = 500;
+
+class DryRunDone extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('dry run');
+  }
+}
+
+/** Imports a statement file in one transaction: all of it lands or nothing does; movements already known are skipped. */
+export async function importStatementFile(db: Kysely<Database>, actor: Actor, bytes: Buffer, request: ImportRequest): Promise<ImportSummary> {
+  const format = request.format ?? detectFormat(bytes);
+  if (!format) throw new AppError(422, 'bank_unknown_format', 'bank.unknown_format');
+  try {
+    return await inTransaction(db, async (trx) => {
+      const summary = await runImport(trx, actor, bytes, format, request);
+      if (request.dryRun) throw new DryRunDone(summary);
+      return summary;
+    });
+  } catch (error) {
+    if (error instanceof DryRunDone) return error.summary;
+    if (error instanceof StatementError) throw unreadable(error);
+    throw error;
+  }
+}
+
+/** The AppError for a file that cannot be read: the parser's own message when it has one, naming where. */
+export function unreadable(error: StatementError): AppError {
+  const params = { where: error.where ?? '-', detail: error.detail ?? '' };
+  return new AppError(422, 'bank_unreadable', isMessageKey(error.key) ? error.key : 'bank.unreadable', params);
+}
+
+async function runImport(trx: Db, actor: Actor, bytes: Buffer, format: StatementFormat, request: ImportRequest): Promise<ImportSummary> {
+  const importId = await repo.insertImport(trx, {
+    filename: request.filename, format, sha256: createHash('sha256').update(bytes).digest('hex'),
+    account_id: request.accountId ?? null, imported_by: actor.label, imported_at: nowIso(),
+  });
+  const summary: ImportSummary = { importId: request.dryRun ? null : importId, filename: request.filename, format, statements: [], added: 0, duplicates: 0, dryRun: !!request.dryRun };
+  const writer = new StatementWriter(trx, importId, request);
+  let read = 0;
+  for (const event of parseStatementFile(bytes, { ...request, format }) as Iterable<StatementEvent>) {
+    if (event.type === 'statement') await writer.open(event.header);
+    else if (event.type === 'entry') {
+      await writer.add(event.entry);
+      if (++read % BATCH === 0) request.onProgress?.(read);
+    } else summary.statements.push(await writer.close(event.closing));
+  }
+  request.onProgress?.(read);
+  summary.added = summary.statements.reduce((n, s) => n + s.added, 0);
+  summary.duplicates = summary.statements.reduce((n, s) => n + s.duplicates, 0);
+  await repo.updateImportSummary(trx, importId, summary);
+  await recordChange(trx, actor, { action: 'bank.import', entityType: 'bank_import', entityId: importId, after: { filename: request.filename, format, added: summary.added, duplicates: summary.duplicates } });
+  return summary;
+}
+
+function contentKey(entry: ParsedEntry): string {
+  const parts = [entry.bookingDate, entry.amount, entry.currency, entry.counterpartyIban ?? entry.counterpartyAccount, entry.counterpartyName, entry.structuredReference, entry.communication];
+  return `c:${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)}`;
+}
+
+/** Writes one statement's movements in batches, skipping those the account already has. */
+class StatementWriter {
+  private accountId = 0;
+  private statementId = 0;
+  private header: ParsedStatementHeader | null = null;
+  private pending: { entry: ParsedEntry; identity: string }[] = [];
+  private occurrences = new Map<string, number>();
+  private stats = { entries: 0, added: 0, duplicates: 0, sum: 0 };
+
+  constructor(private readonly db: Db, private readonly importId: number, private readonly request: ImportRequest) {}
+
+  async open(header: ParsedStatementHeader): Promise<void> {
+    this.header = header;
+    this.accountId = await resolveAccount(this.db, header, this.request.accountId);
+    this.statementId = await repo.insertStatement(this.db, {
+      bank_account_id: this.accountId, import_id: this.importId, statement_ref: header.statementId, statement_date: header.date,
+      opening_cents: header.opening?.amount ?? null, opening_date: header.opening?.date ?? null,
+      closing_cents: null, closing_date: null, entries: 0, balance_ok: null,
+    });
+    this.occurrences.clear();
+    this.stats = { entries: 0, added: 0, duplicates: 0, sum: 0 };
+  }
+
+  async add(entry: ParsedEntry): Promise<void> {
+    let identity = entry.identity;
+    if (!identity) {
+      const key = contentKey(entry);
+      const n = (this.occurrences.get(key) ?? 0) + 1;
+      this.occurrences.set(key, n);
+      identity = `${key}#${n}`;
+    }
+    this.pending.push({ entry, identity });
+    this.stats.entries++;
+    this.stats.sum += entry.amount;
+    if (this.pending.length >= BATCH) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    const known = await repo.selectExistingIdentities(this.db, this.accountId, batch.map((b) => b.identity));
+    const seen = new Set<string>();
+    const fresh = batch.filter((b) => !known.has(b.identity) && !seen.has(b.identity) && seen.add(b.identity));
+    this.stats.duplicates += batch.length - fresh.length;
+    const now = nowIso();
+    const ids = await repo.insertTransactions(this.db, fresh.map(({ entry: e, identity }) => ({
+      bank_account_id: this.accountId, statement_id: this.statementId, import_id: this.importId, identity,
+      booking_date: e.bookingDate, value_date: e.valueDate, amount_cents: e.amount, currency: e.currency,
+      counterparty_name: e.counterpartyName, counterparty_iban: e.counterpartyIban, counterparty_account: e.counterpartyAccount,
+      counterparty_bic: e.counterpartyBic, structured_ref: e.structuredReference, communication: e.communication,
+      bank_ref: e.bankReference, end_to_end_id: e.endToEndId, tx_id: e.transactionId, raw: e.raw, created_at: now,
+    })));
+    this.stats.added += ids.length;
+    if (ids.length && this.request.onAdded) await this.request.onAdded(this.db, ids);
+  }
+
+  async close(closing: { amount: number; date: string | null } | null): Promise<StatementSummary> {
+    await this.flush();
+    const header = this.header as ParsedStatementHeader;
+    const opening = header.opening?.amount ?? null;
+    const balanceOk = opening !== null && closing ? opening + this.stats.sum === closing.amount : null;
+    await repo.updateStatement(this.db, this.statementId, {
+      entries: this.stats.entries, balance_ok: balanceOk === null ? null : Number(balanceOk),
+      closing_cents: closing?.amount ?? null, closing_date: closing?.date ?? null,
+    });
+    return {
+      account: header.account.iban ?? header.account.number ?? String(this.accountId), currency: header.account.currency,
+      statementRef: header.statementId, date: header.date, opening, closing: closing?.amount ?? null,
+      entries: this.stats.entries, added: this.stats.added, duplicates: this.stats.duplicates, balanceOk,
+    };
+  }
+}
+
+/** The collective's account a statement is about: found by IBAN or number, created on first sight, or the one chosen. */
+async function resolveAccount(db: Db, header: ParsedStatementHeader, chosen: number | undefined): Promise<number> {
+  const { iban, number, currency, bic, holder } = header.account;
+  if (!iban && !number) {
+    if (chosen === undefined) throw new AppError(422, 'bank_account_required', 'bank.account_required');
+    if (!(await repo.selectBankAccount(db, chosen))) throw new AppError(422, 'bank_account_required', 'bank.account_required');
+    return chosen;
+  }
+  const known = await repo.selectAccountByIdentifiers(db, iban, iban ? null : number);
+  if (known) {
+    if (known.currency !== currency) throw new AppError(422, 'bank_currency_mismatch', 'bank.currency_mismatch', { account: iban ?? number ?? '', currency: known.currency });
+    return known.id;
+  }
+  return repo.insertBankAccount(db, { iban, number: iban ? number : number, bic, holder, currency, label: null, created_at: nowIso() });
+}

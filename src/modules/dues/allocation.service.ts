@@ -1,0 +1,123 @@
+import type { Actor } from '../../core/actor.js';
+import { nowIso } from '../../core/clock.js';
+import { notFound, ValidationError } from '../../core/errors.js';
+import { fold } from '../../core/text.js';
+import { validate } from '../../core/validate.js';
+import type { Db } from '../../storage/database.js';
+import { recordChange } from '../audit/audit.service.js';
+import { transactionsByIds } from '../bank/bank.service.js';
+import { getSettings } from '../settings/settings.service.js';
+import * as repo from './dues.repository.js';
+import { type AllocationDecision, allocationDecision } from './dues.schema.js';
+import { deriveMemberships, duesYearOf, getDuesPolicy } from './dues.service.js';
+import { buildMatchIndex, matchCredit, personReference } from './matcher.js';
+import type { Directory, MatchProposal } from './matcher.types.js';
+
+type Transaction = Awaited<ReturnType<typeof transactionsByIds>>[number];
+type Rule = Awaited<ReturnType<typeof repo.selectRules>>[number];
+
+/** Loads what the matcher knows (live people, their references, learned IBANs) once for a batch of movements. */
+export async function loadDirectory(db: Db): Promise<Directory> {
+  const people = await repo.selectDirectoryPeople(db);
+  const ibans = new Map<string, number[]>();
+  for (const { iban, person_id } of await repo.selectPersonIbans(db)) ibans.set(iban, [...(ibans.get(iban) ?? []), person_id]);
+  return {
+    people: people.map((p) => ({ id: p.id, kind: p.kind, displayName: p.display_name, sortName: p.sort_name, reference: personReference(p.id), usualAmounts: [] })),
+    ibans,
+  };
+}
+
+function ruleFor(tx: Transaction, rules: Rule[]): Rule | undefined {
+  const text = fold(`${tx.counterparty_name ?? ''} ${tx.communication ?? ''}`);
+  const direction = tx.amount_cents >= 0 ? 'credit' : 'debit';
+  return rules.find((r) => (r.direction === 'any' || r.direction === direction) && text.includes(r.pattern));
+}
+
+/** Proposes and, when sure, makes the allocations of new movements; the rest waits in the review queue. */
+export async function allocateNew(db: Db, actor: Actor, transactionIds: number[], context?: { index: ReturnType<typeof buildMatchIndex> }): Promise<{ automatic: number; toReview: number }> {
+  const index = context?.index ?? buildMatchIndex(await loadDirectory(db));
+  const [transactions, rules, policy, settings] = await Promise.all([transactionsByIds(db, transactionIds), repo.selectRules(db), getDuesPolicy(db), getSettings(db)]);
+  const rows: Parameters<typeof repo.insertAllocations>[1] = [];
+  const derive = new Map<number, Set<number>>();
+  let automatic = 0;
+  for (const tx of transactions) {
+    const made = allocationsFor(tx, index, ruleFor(tx, rules), duesYearOf(tx.booking_date, policy, settings.fiscal_year_start_month));
+    rows.push(...made);
+    if (made.every((r) => r.status === 'auto')) automatic++;
+    for (const r of made) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) {
+      derive.set(r.person_id, (derive.get(r.person_id) ?? new Set()).add(r.fiscal_year));
+    }
+  }
+  await repo.insertAllocations(db, rows);
+  for (const [personId, years] of derive) await deriveMemberships(db, actor, personId, years);
+  return { automatic, toReview: transactions.length - automatic };
+}
+
+function allocationsFor(tx: Transaction, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number) {
+  const base = { transaction_id: tx.id, created_at: nowIso(), decided_by: null, category: null as string | null, fiscal_year: null as number | null };
+  if (rule) {
+    return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: rule.kind, category: rule.category, status: 'auto' as const, matched_by: 'rule', confidence: 100, reason_json: JSON.stringify({ key: 'dues.reason.rule', params: { pattern: rule.pattern } }) }];
+  }
+  if (tx.amount_cents <= 0) {
+    return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: 'expense', status: 'to_review' as const, matched_by: 'none', confidence: 0, reason_json: JSON.stringify({ key: 'dues.reason.expense', params: {} }) }];
+  }
+  const proposal: MatchProposal = matchCredit({
+    amount: tx.amount_cents, currency: tx.currency, bookingDate: tx.booking_date, counterpartyName: tx.counterparty_name,
+    counterpartyIban: tx.counterparty_iban, structuredReference: tx.structured_ref, communication: tx.communication,
+  }, index);
+  const reason = JSON.stringify({ ...proposal.reason, alternatives: proposal.alternatives });
+  const status = proposal.automatic ? 'auto' as const : 'to_review' as const;
+  if (!proposal.shares.length) {
+    return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: null, status: 'to_review' as const, matched_by: 'none', confidence: 0, reason_json: reason }];
+  }
+  return proposal.shares.map((s) => ({ ...base, person_id: s.personId, amount_cents: s.amount, kind: 'dues', fiscal_year: duesYear, status, matched_by: proposal.evidence[0] ?? 'none', confidence: proposal.confidence, reason_json: reason }));
+}
+
+/** The treasurer's decision on a movement: confirms, corrects, splits or categorises it; recorded, undoable, and memberships follow. */
+export async function decideAllocation(db: Db, actor: Actor, transactionId: number, input: unknown): Promise<void> {
+  const decision: AllocationDecision = validate(allocationDecision, input);
+  const [tx] = await transactionsByIds(db, [transactionId]);
+  if (!tx) throw notFound();
+  const total = decision.shares.reduce((n, s) => n + s.amount_cents, 0);
+  if (total !== tx.amount_cents) throw new ValidationError({ shares: 'dues.shares_must_add_up' }, 'dues.shares_must_add_up');
+  if (decision.shares.some((s) => s.kind === 'dues' && !s.person_id)) throw new ValidationError({ shares: 'dues.dues_need_person' }, 'dues.dues_need_person');
+  await replaceAllocations(db, actor, tx, decision.shares.map((s) => ({ ...s, person_id: s.person_id ?? null })), 'allocation.decide');
+}
+
+type Share = { person_id: number | null; amount_cents: number; kind: string | null; category: string | null; fiscal_year?: number | null; status?: 'auto' | 'confirmed' | 'to_review' };
+
+/** Puts back allocations as a snapshot of the audit log describes them (undo of a decision). */
+export async function restoreAllocations(db: Db, actor: Actor, transactionId: number, shares: Share[]): Promise<void> {
+  const [tx] = await transactionsByIds(db, [transactionId]);
+  if (!tx) throw notFound();
+  await replaceAllocations(db, actor, tx, shares, 'allocation.undo');
+}
+
+async function replaceAllocations(db: Db, actor: Actor, tx: Transaction, shares: Share[], action: string): Promise<void> {
+  const before = await repo.selectAllocationsOf(db, [tx.id]);
+  const policy = await getDuesPolicy(db);
+  const { fiscal_year_start_month: startMonth } = await getSettings(db);
+  await repo.deleteAllocationsOf(db, tx.id);
+  const rows = shares.map((s) => ({
+    transaction_id: tx.id, person_id: s.person_id, amount_cents: s.amount_cents, kind: s.kind, category: s.category,
+    fiscal_year: s.kind === 'dues' ? s.fiscal_year ?? duesYearOf(tx.booking_date, policy, startMonth) : null,
+    status: s.status ?? ('confirmed' as const), matched_by: 'treasurer', confidence: 100, reason_json: JSON.stringify({ key: 'dues.reason.treasurer', params: { who: actor.label } }),
+    created_at: nowIso(), decided_by: actor.label,
+  }));
+  await repo.insertAllocations(db, rows);
+  if (tx.counterparty_iban && action === 'allocation.decide') {
+    for (const s of shares) if (s.person_id && s.kind === 'dues') await repo.insertPersonIban(db, { person_id: s.person_id, iban: tx.counterparty_iban, source: 'learned', created_at: nowIso() });
+  }
+  await recordChange(db, actor, { action, entityType: 'bank_transaction', entityId: tx.id, before: { allocations: before.map(snapshotOf) }, after: { allocations: rows.map(snapshotOf) } });
+  await rederive(db, actor, [...before, ...rows]);
+}
+
+function snapshotOf(a: Share & { status?: string }) {
+  return { person_id: a.person_id, amount_cents: a.amount_cents, kind: a.kind, category: a.category, fiscal_year: a.fiscal_year ?? null, status: a.status };
+}
+
+async function rederive(db: Db, actor: Actor, allocations: { person_id: number | null; fiscal_year?: number | null; kind: string | null }[]): Promise<void> {
+  const years = new Map<number, Set<number>>();
+  for (const a of allocations) if (a.person_id && a.kind === 'dues' && a.fiscal_year) years.set(a.person_id, (years.get(a.person_id) ?? new Set()).add(a.fiscal_year));
+  for (const [personId, ys] of years) await deriveMemberships(db, actor, personId, ys);
+}

@@ -1,0 +1,60 @@
+import type { Actor } from '../../core/actor.js';
+import { notFound } from '../../core/errors.js';
+import type { Db } from '../../storage/database.js';
+import type { Database } from '../../storage/schema.js';
+import type { Kysely } from 'kysely';
+import { historyOf } from '../audit/audit.service.js';
+import { transactionsByIds } from '../bank/bank.service.js';
+import { type ImportRequest, importStatementFile } from '../bank/import.service.js';
+import { getPeople } from '../people/people.service.js';
+import { allocateNew, loadDirectory, restoreAllocations } from './allocation.service.js';
+import * as repo from './dues.repository.js';
+import { buildMatchIndex } from './matcher.js';
+
+/** Imports a statement file and allocates its new movements, all in the import's one transaction. */
+export async function importAndAllocate(db: Kysely<Database>, actor: Actor, bytes: Buffer, request: ImportRequest) {
+  let index: ReturnType<typeof buildMatchIndex> | undefined;
+  const matched = { automatic: 0, toReview: 0 };
+  const summary = await importStatementFile(db, actor, bytes, {
+    ...request,
+    onAdded: async (trx, ids) => {
+      index ??= buildMatchIndex(await loadDirectory(trx));
+      const result = await allocateNew(trx, actor, ids, { index });
+      matched.automatic += result.automatic;
+      matched.toReview += result.toReview;
+    },
+  });
+  return { ...summary, ...matched };
+}
+
+/** Movements with their allocations and the people named in them (lists, review queue, API). */
+export async function withAllocations(db: Db, ids: number[]) {
+  const [transactions, allocations] = await Promise.all([transactionsByIds(db, ids), repo.selectAllocationsOf(db, ids)]);
+  const personIds = new Set<number>();
+  for (const a of allocations) {
+    if (a.person_id) personIds.add(a.person_id);
+    for (const alt of (JSON.parse(a.reason_json).alternatives ?? []) as number[]) personIds.add(alt);
+  }
+  const people = new Map((await getPeople(db, [...personIds])).map((p) => [p.id, { id: p.id, display_name: p.display_name }]));
+  return transactions.map((tx) => ({
+    ...tx,
+    allocations: allocations.filter((a) => a.transaction_id === tx.id).map(({ reason_json, ...a }) => {
+      const reason = JSON.parse(reason_json) as { key: string; params: Record<string, string | number>; alternatives?: number[] };
+      return { ...a, person: a.person_id ? people.get(a.person_id) ?? null : null, reason: { key: reason.key, params: reason.params }, alternatives: (reason.alternatives ?? []).flatMap((id) => people.get(id) ?? []) };
+    }),
+  }));
+}
+
+/** A page of the review queue, oldest movement first, with the total waiting. */
+export async function reviewQueue(db: Db, page = 1, perPage = 20) {
+  const ids = await repo.selectReviewTransactionIds(db, perPage, (page - 1) * perPage);
+  return { items: await withAllocations(db, ids), total: await repo.countReview(db), page, perPage };
+}
+
+/** Puts back a movement's allocations as they were before its last decision. */
+export async function undoLastDecision(db: Db, actor: Actor, transactionId: number): Promise<void> {
+  const last = (await historyOf(db, 'bank_transaction', transactionId)).find((e) => e.action === 'allocation.decide' || e.action === 'allocation.undo');
+  if (!last || last.action !== 'allocation.decide') throw notFound('dues.nothing_to_undo');
+  const before = (last.before?.allocations ?? []) as Parameters<typeof restoreAllocations>[3];
+  await restoreAllocations(db, actor, transactionId, before);
+}
