@@ -7,6 +7,10 @@ import { sql } from 'kysely';
 import { accountsPages } from '../modules/accounts/accounts.pages.js';
 import { accountsRoutes } from '../modules/accounts/accounts.routes.js';
 import { authPages } from '../modules/accounts/auth.pages.js';
+import { bankImportPages } from '../modules/dues/bank-import.pages.js';
+import { duesPages } from '../modules/dues/dues.pages.js';
+import { duesRoutes } from '../modules/dues/dues.routes.js';
+import { reviewPages } from '../modules/dues/review.pages.js';
 import { homePages } from '../modules/home/home.pages.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
@@ -57,7 +61,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes]) {
+  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes]) {
     await app.register(plugin);
   }
   return app;

@@ -17,6 +17,7 @@ function nav(request: FastifyRequest): SafeHtml {
   if (!p) return html`<a class="brand" href="/">Ruche</a><a href="/login">${t('nav.login')}</a>`;
   return html`<a class="brand" href="/">Ruche</a>
 ${can(p, 'people:read') ? html`<a href="/people">${t('nav.people')}</a>` : ''}
+${can(p, 'dues:manage') ? html`<a href="/bank">${t('nav.bank')}</a>` : ''}
 ${can(p, 'accounts:read') ? html`<a href="/accounts">${t('nav.accounts')}</a>` : ''}
 ${can(p, 'settings:manage') ? html`<a href="/settings">${t('nav.settings')}</a>` : ''}
 <a href="/account">${p.username}</a>

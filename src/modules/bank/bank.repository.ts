@@ -2,10 +2,11 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import type { BankAccountsTable, BankStatementsTable, BankTransactionsTable } from './bank.table.js';
 
-/** A bank account by IBAN, or by its other number when it has no IBAN. */
-export async function selectAccountByIdentifiers(db: Db, iban: string | null, number: string | null) {
-  if (iban) return db.selectFrom('bank_accounts').selectAll().where('iban', '=', iban).executeTakeFirst();
-  if (number) return db.selectFrom('bank_accounts').selectAll().where('number', '=', number).where('iban', 'is', null).executeTakeFirst();
+/** A bank account in a currency by IBAN, or by its other number when it has no IBAN. */
+export async function selectAccountByIdentifiers(db: Db, iban: string | null, number: string | null, currency: string) {
+  const inCurrency = db.selectFrom('bank_accounts').selectAll().where('currency', '=', currency);
+  if (iban) return inCurrency.where('iban', '=', iban).executeTakeFirst();
+  if (number) return inCurrency.where('number', '=', number).where('iban', 'is', null).executeTakeFirst();
   return undefined;
 }
 

@@ -182,7 +182,7 @@ class StatementWriter {
   }
 }
 
-/** The collective's account a statement is about: found by IBAN or number, created on first sight, or the one chosen. */
+/** The collective's account a statement is about: found by IBAN (or number) and currency, created on first sight, or the one chosen. */
 async function resolveAccount(db: Db, header: ParsedStatementHeader, chosen: number | undefined): Promise<number> {
   const { iban, number, currency, bic, holder } = header.account;
   if (!iban && !number) {
@@ -190,10 +190,7 @@ async function resolveAccount(db: Db, header: ParsedStatementHeader, chosen: num
     if (!(await repo.selectBankAccount(db, chosen))) throw new AppError(422, 'bank_account_required', 'bank.account_required');
     return chosen;
   }
-  const known = await repo.selectAccountByIdentifiers(db, iban, iban ? null : number);
-  if (known) {
-    if (known.currency !== currency) throw new AppError(422, 'bank_currency_mismatch', 'bank.currency_mismatch', { account: iban ?? number ?? '', currency: known.currency });
-    return known.id;
-  }
-  return repo.insertBankAccount(db, { iban, number: iban ? number : number, bic, holder, currency, label: null, created_at: nowIso() });
+  const known = await repo.selectAccountByIdentifiers(db, iban, iban ? null : number, currency);
+  if (known) return known.id;
+  return repo.insertBankAccount(db, { iban, number, bic, holder, currency, label: null, created_at: nowIso() });
 }

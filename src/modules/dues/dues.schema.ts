@@ -1,3 +1,4 @@
+import { ValidationError } from '../../core/errors.js';
 import { z } from 'zod';
 
 /** What makes a member for a year: any dues payment, a minimum amount, or a rolling 12 months from the payment. */
@@ -27,3 +28,12 @@ const share = z.object({
 /** A treasurer's decision on a movement: the shares it is split into (one share = a plain confirmation). */
 export const allocationDecision = z.object({ shares: z.array(share).min(1).max(20) });
 export type AllocationDecision = z.infer<typeof allocationDecision>;
+
+const year = z.coerce.number().int().min(1900).max(3000);
+
+/** A fiscal year from a path or option, or a 404-style validation error. */
+export function yearOf(value: unknown): number {
+  const parsed = year.safeParse(value);
+  if (!parsed.success) throw new ValidationError({ year: 'validation.year' });
+  return parsed.data;
+}

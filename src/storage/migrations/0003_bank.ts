@@ -1,5 +1,6 @@
 // Frozen in time: this migration must never import application code.
-// Bank accounts, imported statement files, statements and their movements (amounts in integer minor units).
+// Bank accounts (one per IBAN and currency: multi-currency accounts share an IBAN), imported statement files,
+// statements and their movements (amounts in integer minor units).
 import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter } from 'kysely';
 
 type Db = Kysely<any>;
@@ -13,13 +14,14 @@ export async function up(db: Db): Promise<void> {
 
   await db.schema.createTable('bank_accounts')
     .addColumn('id', serial, id)
-    .addColumn('iban', 'text', (c) => c.unique())
+    .addColumn('iban', 'text')
     .addColumn('number', 'text')
     .addColumn('bic', 'text')
     .addColumn('holder', 'text')
     .addColumn('currency', 'text', notNull)
     .addColumn('label', 'text')
     .addColumn('created_at', 'text', notNull)
+    .addUniqueConstraint('bank_accounts_iban_currency', ['iban', 'currency'])
     .execute();
 
   await db.schema.createTable('bank_imports')

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type Command, println } from '../../cli/command.js';
+import { validate } from '../../core/validate.js';
+import { importOptions } from '../bank/bank.schema.js';
+import { yearOf } from './dues.schema.js';
+import { importRequestOf } from './import-request.js';
+import { duesOverview } from './overview.service.js';
+import { importAndAllocate, reviewQueue, withAllocations } from './review.service.js';
+import { listTransactions } from '../bank/bank.service.js';
+
+const money = (cents: number | null) => (cents === null ? '-' : (cents / 100).toFixed(2));
+
+const bankImport: Command = {
+  words: ['bank', 'import'],
+  summary: 'Import bank statement files (CODA, camt.053/054, OFX, QIF, CSV), each in one transaction; re-imports add nothing.',
+  usage: 'FILE... [--format F] [--account ID] [--profile NAME] [--qif-date-order dmy|mdy|ymd] [--dry-run] [--json]',
+  options: { format: { type: 'string' }, account: { type: 'string' }, profile: { type: 'string' }, 'qif-date-order': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+  permission: 'dues:manage',
+  async run({ ctx, values, positionals, actor, out, err }) {
+    if (!positionals.length) throw new Error('give at least one FILE');
+    const options = validate(importOptions, { format: values.format, account: values.account, profile: values.profile, qif_date_order: values['qif-date-order'], dry_run: values['dry-run'] === true });
+    const results = [];
+    for (const path of positionals) {
+      const progress = (n: number) => { if ((err as NodeJS.WriteStream).isTTY) err.write(`\r${basename(path)}: ${n} movements read`); };
+      const request = { ...(await importRequestOf(ctx.db, basename(path), options)), onProgress: progress };
+      const summary = await importAndAllocate(ctx.db, actor, readFileSync(path), request);
+      if ((err as NodeJS.WriteStream).isTTY) err.write('\n');
+      results.push(summary);
+      if (values.json) continue;
+      for (const s of summary.statements) println(out, `${s.account} ${s.statementRef ?? ''} ${s.date ?? ''}: ${money(s.opening)} -> ${money(s.closing)} ${s.currency}, ${s.entries} movements, balances ${s.balanceOk === null ? 'not given' : s.balanceOk ? 'consistent' : 'DO NOT ADD UP'}`);
+      println(out, `${basename(path)} (${summary.format}): ${summary.added} added, ${summary.duplicates} duplicates skipped, ${summary.automatic} matched automatically, ${summary.toReview} to review${summary.dryRun ? ' (dry run: nothing written)' : ''}`);
+    }
+    if (values.json) println(out, JSON.stringify(results));
+    return 0;
+  },
+};
+
+const bankTransactions: Command = {
+  words: ['bank', 'transactions'],
+  summary: 'List bank movements with their allocations (--to-review: only the review queue).',
+  usage: '[--to-review] [--page N] [--json]',
+  options: { 'to-review': { type: 'boolean' }, page: { type: 'string' }, json: { type: 'boolean' } },
+  permission: 'dues:manage',
+  async run({ ctx, values, out }) {
+    const page = Number(values.page) || 1;
+    const items = values['to-review'] ? (await reviewQueue(ctx.db, page, 100)).items : await withAllocations(ctx.db, (await listTransactions(ctx.db, { page, per_page: 100 })).items.map((t) => t.id));
+    if (values.json) println(out, JSON.stringify(items));
+    else for (const tx of items) println(out, `${String(tx.id).padStart(7)} ${tx.booking_date} ${money(tx.amount_cents).padStart(12)} ${tx.currency} ${(tx.counterparty_name ?? '').padEnd(30)} ${tx.allocations.map((a) => `${a.person?.display_name ?? a.kind ?? '?'} [${a.status}]`).join(', ')}`);
+    return 0;
+  },
+};
+
+const duesStatus: Command = {
+  words: ['dues', 'status'],
+  summary: 'Who paid, who has not paid yet and who lapsed for a fiscal year, with the totals per kind and category.',
+  usage: '--year Y [--json]',
+  options: { year: { type: 'string' }, json: { type: 'boolean' } },
+  permission: 'dues:manage',
+  async run({ ctx, values, out }) {
+    const overview = await duesOverview(ctx.db, yearOf(values.year));
+    if (values.json) println(out, JSON.stringify(overview));
+    else {
+      for (const l of overview.lines) println(out, `${l.status.padEnd(9)} ${l.display_name.padEnd(32)} ${money(l.amount_cents).padStart(10)}`);
+      for (const x of overview.totals) println(out, `total ${x.kind}${x.category ? `/${x.category}` : ''}: ${money(x.amount_cents)} ${x.currency} (${x.count})`);
+    }
+    return 0;
+  },
+};
+
+/** Bank and dues commands. */
+export const duesCommands: Command[] = [bankImport, bankTransactions, duesStatus];
