@@ -11,6 +11,7 @@ import { bankImportPages } from '../modules/dues/bank-import.pages.js';
 import { duesPages } from '../modules/dues/dues.pages.js';
 import { duesRoutes } from '../modules/dues/dues.routes.js';
 import { reviewPages } from '../modules/dues/review.pages.js';
+import { personPaymentsPages } from '../modules/dues/person-payments.pages.js';
 import { homePages } from '../modules/home/home.pages.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
@@ -61,7 +62,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes]) {
+  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages]) {
     await app.register(plugin);
   }
   return app;

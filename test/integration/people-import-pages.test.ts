@@ -1,5 +1,4 @@
 // The web import as a browser without JavaScript does it: upload (multipart), map and preview, dry run, import.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -8,17 +7,11 @@ import { listPeople } from '../../src/modules/people/people.service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { type Browser, csrfOf } from '../helpers/browser-client.js';
 import { forEachDialect } from '../helpers/dialects.js';
+import { multipart as multipartBody } from '../helpers/multipart.js';
+
+const multipart = (fields: Record<string, string>, file: Buffer, filename = 'membres.csv') => multipartBody(fields, file, filename);
 
 const galette = readFileSync(join(import.meta.dirname, '../fixtures/people/galette-export.csv'));
-
-/** A multipart/form-data body as a browser sends it: text fields, then the file. */
-function multipart(fields: Record<string, string>, file: Buffer, filename = 'membres.csv') {
-  const boundary = `----RucheTest${randomBytes(8).toString('hex')}`;
-  const parts = Object.entries(fields).map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`);
-  const payload = Buffer.concat([...parts, head, file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 async function upload(browser: Browser, file: Buffer, fields: Record<string, string> = {}) {
   const page = await browser.get('/people/import');

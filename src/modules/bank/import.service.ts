@@ -61,7 +61,9 @@ class DryRunDone extends Error {
 
 /** Imports a statement file in one transaction: all of it lands or nothing does; movements already known are skipped. */
 export async function importStatementFile(db: Kysely<Database>, actor: Actor, bytes: Buffer, request: ImportRequest): Promise<ImportSummary> {
-  const format = request.format ?? detectFormat(bytes);
+  // XML that is not recognisably camt (a DTD before the root, another root) is read by the camt parser anyway,
+  // so that the refusal names the element and line instead of "unknown format".
+  const format = request.format ?? detectFormat(bytes) ?? (/^\s*</.test(bytes.subarray(0, 256).toString('latin1').replace(/^\uFEFF/, '')) ? 'camt.053' : null);
   if (!format) throw new AppError(422, 'bank_unknown_format', 'bank.unknown_format');
   try {
     return await inTransaction(db, async (trx) => {

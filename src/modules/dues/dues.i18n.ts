@@ -29,6 +29,9 @@ export const duesMessages = defineMessages({
     'dues.mode': 'What makes a member', 'dues.mode.any': 'Any dues payment in the fiscal year', 'dues.mode.minimum': 'A minimum amount in the fiscal year',
     'dues.mode.rolling': '12 months from the payment', 'dues.minimum': 'Minimum (cents)', 'dues.grace_days': 'Grace period after the year ends (days)',
     'dues.early_weeks': 'Payments in the last weeks of a year count for the next (weeks)', 'dues.reference': 'Payment reference', 'dues.ibans': 'Known IBANs',
+    'dues.iban_invalid': 'This is not a valid IBAN.', 'dues.payments_title': 'Payments of {name}', 'dues.add_iban': 'Add an IBAN',
+    'dues.remove': 'Remove', 'dues.rf_reference': 'International reference (RF)', 'dues.payments_link': 'Payments and payment reference',
+    'dues.no_payments': 'No payment yet.', 'dues.reference_hint': 'Members put this on their transfer so that Ruche recognises it at once.',
     'dues.reason.rule': 'Rule: "{pattern}"', 'dues.reason.expense': 'An expense without a rule', 'dues.reason.treasurer': 'Decided by {who}',
   },
   fr: {
@@ -58,6 +61,9 @@ export const duesMessages = defineMessages({
     'dues.mode': 'Ce qui fait un membre', 'dues.mode.any': "Toute cotisation payée dans l'exercice", 'dues.mode.minimum': "Un montant minimum dans l'exercice",
     'dues.mode.rolling': '12 mois à partir du paiement', 'dues.minimum': 'Minimum (centimes)', 'dues.grace_days': "Délai de grâce après la fin de l'exercice (jours)",
     'dues.early_weeks': "Les paiements des dernières semaines d'un exercice comptent pour le suivant (semaines)", 'dues.reference': 'Communication structurée', 'dues.ibans': 'IBAN connus',
+    'dues.iban_invalid': "Ce n'est pas un IBAN valide.", 'dues.payments_title': 'Paiements de {name}', 'dues.add_iban': 'Ajouter un IBAN',
+    'dues.remove': 'Retirer', 'dues.rf_reference': 'Référence internationale (RF)', 'dues.payments_link': 'Paiements et communication structurée',
+    'dues.no_payments': 'Aucun paiement.', 'dues.reference_hint': 'Les membres la mettent sur leur virement pour que Ruche le reconnaisse tout de suite.',
     'dues.reason.rule': 'Règle : « {pattern} »', 'dues.reason.expense': 'Une dépense sans règle', 'dues.reason.treasurer': 'Décidé par {who}',
   },
   nl: {
@@ -87,6 +93,9 @@ export const duesMessages = defineMessages({
     'dues.mode': 'Wat maakt iemand lid', 'dues.mode.any': 'Elke lidgeldbetaling in het boekjaar', 'dues.mode.minimum': 'Een minimumbedrag in het boekjaar',
     'dues.mode.rolling': '12 maanden vanaf de betaling', 'dues.minimum': 'Minimum (cent)', 'dues.grace_days': 'Respijt na het einde van het boekjaar (dagen)',
     'dues.early_weeks': 'Betalingen in de laatste weken van een jaar tellen voor het volgende (weken)', 'dues.reference': 'Gestructureerde mededeling', 'dues.ibans': 'Gekende IBAN’s',
+    'dues.iban_invalid': 'Dit is geen geldig IBAN.', 'dues.payments_title': 'Betalingen van {name}', 'dues.add_iban': 'Een IBAN toevoegen',
+    'dues.remove': 'Verwijderen', 'dues.rf_reference': 'Internationale referentie (RF)', 'dues.payments_link': 'Betalingen en gestructureerde mededeling',
+    'dues.no_payments': 'Nog geen betaling.', 'dues.reference_hint': 'Leden vermelden ze op hun overschrijving zodat Ruche die meteen herkent.',
     'dues.reason.rule': 'Regel: "{pattern}"', 'dues.reason.expense': 'Een uitgave zonder regel', 'dues.reason.treasurer': 'Beslist door {who}',
   },
 });

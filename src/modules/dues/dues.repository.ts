@@ -95,3 +95,11 @@ export async function selectDuesForYear(db: Db, year: number) {
     .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.status', 'bank_transactions.booking_date', 'bank_transactions.id as transaction_id'])
     .where('allocations.kind', '=', 'dues').where('allocations.fiscal_year', '=', year).where('allocations.status', '!=', 'to_review').execute();
 }
+
+/** Allocations to one person with their movements, newest first. */
+export async function selectAllocationsOfPerson(db: Db, personId: number) {
+  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+    .select(['allocations.id', 'allocations.amount_cents', 'allocations.kind', 'allocations.category', 'allocations.status', 'allocations.fiscal_year',
+      'bank_transactions.id as transaction_id', 'bank_transactions.booking_date', 'bank_transactions.currency', 'bank_transactions.counterparty_name', 'bank_transactions.communication'])
+    .where('allocations.person_id', '=', personId).orderBy('bank_transactions.booking_date', 'desc').execute();
+}

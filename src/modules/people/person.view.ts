@@ -72,6 +72,7 @@ ${deleted ? html`<p class="flash error">${t('people.deleted_notice', { date: per
 <div class="actions">
 ${!deleted && can(p, 'people:write') ? html`<a class="button" href="/people/${person.id}/edit">${t('people.edit')}</a>` : ''}
 <a class="button secondary" href="/people/${person.id}/history">${t('people.history')}</a>
+${!deleted && can(p, 'dues:manage') ? html`<a class="button secondary" href="/people/${person.id}/payments">${t('dues.payments_link')}</a>` : ''}
 ${!deleted && can(p, 'people:delete') ? buttonForm(request, `/people/${person.id}/delete`, t('people.delete'), 'danger') : ''}
 ${deleted && can(p, 'people:delete') ? buttonForm(request, `/people/${person.id}/restore`, t('people.restore'), '') : ''}
 </div>
