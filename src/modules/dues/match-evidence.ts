@@ -1,0 +1,98 @@
+/** What a credit says about who it is for, read once against the register's indexes. */
+import { formatBelgianReference } from '../bank/references.js';
+import type { Directory, DirectoryPerson, MatchInput } from './matcher.types.js';
+import { buildNameIndex, type FieldNames, type NameIndex, scanField } from './name-index.js';
+import { personIdFromReference } from './payment-reference.js';
+import { correctionsOf, referenceInField, referencesInText, type TypedReference } from './text-references.js';
+
+/** The register, indexed once by `buildMatchIndex` and passed to every `matchCredit` call. */
+export interface MatchIndex {
+  readonly kind: 'match-index';
+  readonly byId: ReadonlyMap<number, DirectoryPerson>;
+  /** Twelve reference digits -> person. */
+  readonly byReference: ReadonlyMap<string, number>;
+  /** Electronic IBAN -> the live people it has paid for. */
+  readonly ibans: ReadonlyMap<string, number[]>;
+  readonly names: NameIndex;
+}
+
+/** Everything a credit says, before any rule decides. */
+export interface Evidence {
+  input: MatchInput;
+  /** People named by valid references of ours, the structured field's first. */
+  referenceIds: number[];
+  referenceText: string;
+  referenceInField: boolean;
+  /** A mistyped reference and the people one typo away from it. */
+  mistyped: { typed: string; ids: number[] } | null;
+  iban: string | null;
+  ibanIds: number[];
+  communication: FieldNames;
+  readonly counterparty: FieldNames;
+}
+
+/** Normalises an IBAN to its electronic format (upper case, no spaces). */
+export function electronicIban(iban: string): string {
+  return iban.replace(/[^0-9a-z]/gi, '').toUpperCase();
+}
+
+/** Indexes a directory once (references, IBANs, names) so that each credit is matched in microseconds. */
+export function buildMatchIndex(directory: Directory): MatchIndex {
+  const byId = new Map(directory.people.map((p) => [p.id, p]));
+  const byReference = new Map<string, number>();
+  for (const person of directory.people) byReference.set(person.reference.replace(/\D/g, ''), person.id);
+  const ibans = new Map<string, number[]>();
+  for (const [iban, ids] of directory.ibans) {
+    const live = [...new Set(ids)].filter((id) => byId.has(id));
+    const key = electronicIban(iban);
+    if (live.length) ibans.set(key, [...new Set([...(ibans.get(key) ?? []), ...live])]);
+  }
+  return { kind: 'match-index', byId, byReference, ibans, names: buildNameIndex(directory.people) };
+}
+
+/** Reads a credit: references in the structured field and in the texts, the payer's IBAN, names in both texts. */
+export function gatherEvidence(input: MatchInput, index: MatchIndex): Evidence {
+  const typed = typedReferences(input);
+  const known = typed.filter((r) => r.valid && personFor(r.digits, index) !== null);
+  const referenceIds = [...new Set(known.map((r) => personFor(r.digits, index) as number))];
+  const iban = input.counterpartyIban ? electronicIban(input.counterpartyIban) : null;
+  let counterparty: FieldNames | undefined;
+  return {
+    input,
+    referenceIds,
+    referenceText: known.length ? formatBelgianReference(known[0].digits) : '',
+    referenceInField: known.length > 0 && known[0].inField,
+    mistyped: known.length ? null : mistyped(typed, index),
+    iban,
+    ibanIds: iban ? (index.ibans.get(iban) ?? []) : [],
+    communication: scanField(input.communication, index.names, false),
+    // Read only when a rule needs it (a valid reference usually decides first).
+    get counterparty() {
+      counterparty ??= scanField(input.counterpartyName, index.names, true);
+      return counterparty;
+    },
+  };
+}
+
+function typedReferences(input: MatchInput): Array<TypedReference & { inField: boolean }> {
+  const field = referenceInField(input.structuredReference);
+  const texts = [...referencesInText(input.communication), ...referencesInText(input.counterpartyName)];
+  return [...(field ? [{ ...field, inField: true }] : []), ...texts.map((r) => ({ ...r, inField: false }))];
+}
+
+/** The person a valid reference stands for: a reference on record, else one of ours for a live person. */
+function personFor(digits: string, index: MatchIndex): number | null {
+  const recorded = index.byReference.get(digits);
+  if (recorded !== undefined) return recorded;
+  const id = personIdFromReference(digits);
+  return id !== null && index.byId.has(id) ? id : null;
+}
+
+function mistyped(typed: TypedReference[], index: MatchIndex): Evidence['mistyped'] {
+  for (const ref of typed) {
+    if (ref.valid) continue;
+    const ids = correctionsOf(ref.digits, (d) => index.byReference.has(d)).map((d) => index.byReference.get(d) as number);
+    if (ids.length) return { typed: ref.typed, ids: [...new Set(ids)] };
+  }
+  return null;
+}
