@@ -24,7 +24,7 @@ function communicationDisagrees(e: Evidence, id: number): boolean {
 
 /** Other people the same words can be read as, with a single letter as an initial (`M. LEMOINE-GERARD`: Mr Gérard Lemoine, or M. Lemoine-Gérard?). */
 function otherReadings(field: FieldNames, index: MatchIndex, id: number): number[] {
-  return initialsCandidates(field.words, index.names).filter((other) => other !== id);
+  return initialsCandidates(field, index.names).filter((other) => other !== id);
 }
 
 /** A valid reference of ours (structured field or typed) -> automatic, unless the communication names someone else. */
@@ -37,8 +37,8 @@ const byReference: Rule = (e, index) => {
   }
   const [id] = e.referenceIds;
   const name = namesOf(index, [id]);
-  if (communicationDisagrees(e, id)) {
-    const others = allIds(e.communication.names);
+  const others = communicationDisagrees(e, id) ? allIds(e.communication.names) : relativesMentioned(e, index, id);
+  if (others.length || e.communication.household) {
     return forReview(e.input, [id], others, 60, [evidence, 'name'], 'dues.reason.reference_conflict', { reference, name, other: namesOf(index, others) });
   }
   const key = e.referenceInField ? 'dues.reason.reference' : 'dues.reason.reference_text';
@@ -48,7 +48,7 @@ const byReference: Rule = (e, index) => {
 /** Who else the credit points to, and how: names in either text, the IBAN, initials. */
 function supportFor(e: Evidence, index: MatchIndex): Map<number, MatchEvidence> {
   const support = new Map<number, MatchEvidence>();
-  const initials = [...initialsCandidates(e.communication.words, index.names), ...initialsCandidates(e.counterparty.words, index.names)];
+  const initials = [...initialsCandidates(e.communication, index.names), ...initialsCandidates(e.counterparty, index.names)];
   for (const id of initials) support.set(id, 'initials');
   for (const id of e.ibanIds) support.set(id, 'iban');
   for (const id of [...allIds(e.counterparty.names), ...allIds(e.communication.names)]) support.set(id, 'name');
@@ -76,7 +76,7 @@ const byMistypedReference: Rule = (e, index) => {
 function splitNames(e: Evidence, index: MatchIndex, names: FoundName[]): MatchProposal {
   const sure = names.filter((n) => n.ids.length === 1).map((n) => n.ids[0]);
   const unsure = names.filter((n) => n.ids.length > 1).flatMap((n) => n.ids);
-  return forReview(e.input, [...new Set(sure)], unsure, 60, ['name'], 'dues.reason.names_split', { names: namesOf(index, [...sure, ...unsure]) });
+  return forReview(e.input, [...new Set(sure)], unsure, 60, ['name'], 'dues.reason.names_split', { names: namesOf(index, [...new Set([...sure, ...unsure])]) });
 }
 
 function homonyms(e: Evidence, index: MatchIndex, ids: number[]): MatchProposal {
@@ -99,14 +99,14 @@ function household(e: Evidence, index: MatchIndex, ids: number[]): MatchProposal
 function relativesMentioned(e: Evidence, index: MatchIndex, id: number): number[] {
   const person = index.names.people.get(id);
   if (!person) return [];
-  const mentioned = person.lasts.flatMap((last) => familyMentioned(e.communication.words, last, index.names));
+  const mentioned = person.lasts.flatMap((last) => familyMentioned(e.communication, last, index.names));
   return [...new Set(mentioned)].filter((other) => other !== id && !person.firsts.includes(index.names.people.get(other)?.first ?? ''));
 }
 
 /** The communication gives someone else's first name: the payer may be paying for them. */
 function someoneElse(e: Evidence, index: MatchIndex, id: number, evidence: MatchEvidence): MatchProposal | null {
   const own = index.names.people.get(id)?.firsts ?? [];
-  const firsts = otherFirstNames(e.communication.words, own, index.names);
+  const firsts = otherFirstNames(e.communication, own, index.names);
   const relatives = relativesMentioned(e, index, id);
   if (firsts.length === 0 && relatives.length === 0) return null;
   const payer = namesOf(index, [id]);
@@ -147,8 +147,9 @@ const byIban: Rule = (e, index) => {
   if (ids.length === 0) return null;
   const iban = e.iban ?? '';
   if (ids.length > 1) {
-    const named = e.communication.household ? [] : firstNamesMentioned(e.communication.words, ids, index.names);
-    if (named.length === 1) return automatic(e.input, named, 85, ['iban', 'name'], 'dues.reason.iban_named', { iban, name: namesOf(index, named) });
+    const named = e.communication.household ? [] : firstNamesMentioned(e.communication, ids, index.names);
+    const alone = named.length === 1 && otherFirstNames(e.communication, index.names.people.get(named[0])?.firsts ?? [], index.names).length === 0;
+    if (alone) return automatic(e.input, named, 85, ['iban', 'name'], 'dues.reason.iban_named', { iban, name: namesOf(index, named) });
     return forReview(e.input, ids, [], 60, ['iban'], 'dues.reason.iban_shared', { iban, names: namesOf(index, ids) });
   }
   const [id] = ids;
@@ -175,7 +176,7 @@ const byCounterpartyName: Rule = (e, index) => {
 
 /** `A. Martin`: candidates for review, never automatic. */
 const byInitials: Rule = (e, index) => {
-  const ids = [...new Set([...initialsCandidates(e.communication.words, index.names), ...initialsCandidates(e.counterparty.words, index.names)])];
+  const ids = [...new Set([...initialsCandidates(e.communication, index.names), ...initialsCandidates(e.counterparty, index.names)])];
   if (ids.length === 0) return null;
   return forReview(e.input, ids.length === 1 ? ids : [], ids, 30, ['initials'], 'dues.reason.initials', { names: namesOf(index, ids) });
 };
@@ -183,7 +184,7 @@ const byInitials: Rule = (e, index) => {
 /** A surname with a title or a family word (`M. et Mme Dupont`, `Familie Peeters`): the household, for review. */
 const bySurname: Rule = (e, index) => {
   const fields: FieldNames[] = [e.communication, e.counterparty];
-  const ids = [...new Set(fields.flatMap((f) => surnameCandidates(f.words, index.names)))].slice(0, MAX_FAMILY);
+  const ids = [...new Set(fields.flatMap((f) => surnameCandidates(f, index.names)))].slice(0, MAX_FAMILY);
   if (ids.length === 0) return null;
   const shares = ids.length <= 2 && fields.some((f) => f.household) ? ids : ids.length === 1 ? ids : [];
   return forReview(e.input, shares, ids, 30, ['name'], 'dues.reason.household', { names: namesOf(index, ids) });

@@ -30,6 +30,8 @@ const directory: Directory = {
     person(12, 'Hackerspace Gent vzw', null, 'organisation'),
     person(13, 'Sophie Dubois', 'Dubois, Sophie'),
     person(14, 'Ubik asbl', null, 'organisation'),
+    person(15, 'Jean-Baptiste Ter Beek', null),
+    person(16, 'Émile Ter Beek', null),
   ],
   ibans: new Map([
     ['BE68539007547034', [1, 2]],
@@ -133,6 +135,11 @@ describe('matcher: references', () => {
     expect(proposal.reason.key).toBe('dues.reason.reference_conflict');
   });
 
+  it("sends a parent's own reference to review when the communication gives a child's first name", () => {
+    const proposal = match({ structuredReference: personReference(8), communication: 'lidgeld Lucas' });
+    expect(proposal).toMatchObject({ automatic: false, shares: [{ personId: 8 }], alternatives: [9] });
+  });
+
   it('proposes a split when two valid references are typed', () => {
     const proposal = match({ amount: 5000, communication: `${personReference(1)} ${personReference(2)}` });
     expect(proposal).toMatchObject({ automatic: false, shares: [{ personId: 1, amount: 2500 }, { personId: 2, amount: 2500 }] });
@@ -156,6 +163,7 @@ describe('matcher: IBANs', () => {
     expect(match({ counterpartyIban: COUPLE_IBAN, communication: 'cotisation Bob' })).toMatchObject({ automatic: true, shares: [{ personId: 2 }] });
     expect(match({ counterpartyIban: COUPLE_IBAN, communication: 'cotisation Bob Martin' })).toMatchObject({ automatic: true, shares: [{ personId: 2 }] });
     expect(match({ counterpartyIban: COUPLE_IBAN, communication: 'cotisation Alice et Bob' }).automatic).toBe(false);
+    expect(match({ counterpartyIban: COUPLE_IBAN, communication: 'cotisation Alice et Lucas' }).automatic).toBe(false); // someone else too
   });
 
   it('sends an IBAN to review when the counterparty is another member', () => {
@@ -240,6 +248,12 @@ describe('matcher: names', () => {
       expect(proposal.shares.map((s) => [s.personId, s.amount]).sort(), text).toEqual([[1, 2500], [2, 2500]]);
       expect(proposal.reason.key).toBe('dues.reason.names_split');
     }
+  });
+
+  it('splits between two people of a household even without sort names (the surname read every way)', () => {
+    const proposal = match({ amount: 3000, communication: 'cotis. Jean-Baptiste & Émile Ter Beek 2024', counterpartyName: 'TER BEEK JEAN-BAPTISTE' });
+    expect(proposal.automatic).toBe(false);
+    expect(proposal.shares).toEqual([{ personId: 15, amount: 1500 }, { personId: 16, amount: 1500 }]);
   });
 
   it('assigns to the person named in the communication, not the payer (a parent paying for a child)', () => {

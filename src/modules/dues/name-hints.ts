@@ -2,13 +2,15 @@
  * Weaker hints from names, used when no full name decides: first names alone ("cotisation Lucas"), initials
  * (`A. Martin`), surnames with a title or a family word (`M. et Mme Dupont`, `Familie Peeters`).
  */
-import type { NameIndex } from './name-index.js';
+import type { FieldNames, NameIndex } from './name-index.js';
 import { isNameDecoration } from './names.js';
 
 const NONE: number[] = [];
 
-/** Every run of name words in the text, compacted (`jean pierre` -> jean, jeanpierre, pierre). */
-function nameRuns(words: string[], index: NameIndex): Set<string> {
+/** Every run of name words in the field, compacted (`jean pierre` -> jean, jeanpierre, pierre). */
+function nameRuns(field: FieldNames, index: NameIndex): Set<string> {
+  if (field.hints.runs) return field.hints.runs;
+  const { words } = field;
   const runs = new Set<string>();
   for (let i = 0; i < words.length; i++) {
     let key = '';
@@ -18,82 +20,88 @@ function nameRuns(words: string[], index: NameIndex): Set<string> {
       runs.add(key);
     }
   }
+  field.hints.runs = runs;
   return runs;
 }
 
-/** The people among `candidates` whose first name is written in the words (`cotisation Lucas`). */
-export function firstNamesMentioned(words: string[], candidates: number[], index: NameIndex): number[] {
-  const runs = nameRuns(words, index);
+/** The people among `candidates` whose first name is written in the field (`cotisation Lucas`). */
+export function firstNamesMentioned(field: FieldNames, candidates: number[], index: NameIndex): number[] {
+  const runs = nameRuns(field, index);
   return candidates.filter((id) => {
     const first = index.people.get(id)?.first;
     return first !== undefined && first !== '' && runs.has(first);
   });
 }
 
-/** The members of the family `surname` whose first name is written in the words. */
-export function familyMentioned(words: string[], surname: string, index: NameIndex): number[] {
+/** The members of the family `surname` whose first name is written in the field. */
+export function familyMentioned(field: FieldNames, surname: string, index: NameIndex): number[] {
   const family = index.families.get(surname);
   if (!family) return [];
   const hits: number[] = [];
-  for (let i = 0; i < words.length; i++) {
-    let key = '';
-    for (let j = i; j < Math.min(words.length, i + index.maxPartWords) && index.vocabulary.has(words[j]); j++) {
-      key = key ? key + words[j] : words[j];
-      if (!index.prefixes.has(key)) break;
-      for (const id of family.get(key) ?? NONE) if (!hits.includes(id)) hits.push(id);
-    }
-  }
+  for (const key of nameRuns(field, index)) for (const id of family.get(key) ?? NONE) if (!hits.includes(id)) hits.push(id);
   return hits;
 }
 
-/** First names (three letters or more) of anyone in the register written in the words, except `own` (the payer's): "cotisation Lucas". */
-export function otherFirstNames(words: string[], own: string[], index: NameIndex): string[] {
-  return [...nameRuns(words, index)].filter((key) => key.length > 2 && index.firstNames.has(key) && !own.includes(key));
+/** First names (three letters or more) of anyone in the register written in the field, except `own` (the payer's): "cotisation Lucas". */
+export function otherFirstNames(field: FieldNames, own: string[], index: NameIndex): string[] {
+  field.hints.firstNames ??= [...nameRuns(field, index)].filter((key) => key.length > 2 && index.firstNames.has(key));
+  return field.hints.firstNames.filter((key) => !own.includes(key));
 }
 
 /** People whose surname is written with initials next to it (`A. Martin`, `Martin J.-P.`): proposals only. */
-export function initialsCandidates(words: string[], index: NameIndex): number[] {
-  if (!words.some((w) => w.length === 1)) return [];
-  const hits = new Set<number>();
-  forEachSurname(words, index, (start, end, ids) => {
-    const before = initialsRun(words, start - 1, -1);
-    const after = initialsRun(words, end, 1);
-    for (const id of ids) {
-      const initials = index.people.get(id)?.initials ?? '';
-      if ((before && initials.startsWith(before)) || (after && initials.startsWith(after))) hits.add(id);
-    }
-  });
-  return [...hits];
-}
-
-function initialsRun(words: string[], from: number, step: 1 | -1): string {
-  let run = '';
-  for (let i = from; i >= 0 && i < words.length && words[i].length === 1 && run.length < 3; i += step) {
-    run = step === 1 ? run + words[i] : words[i] + run;
-  }
-  return run;
+export function initialsCandidates(field: FieldNames, index: NameIndex): number[] {
+  field.hints.initials ??= initialsIn(field.words, index);
+  return field.hints.initials;
 }
 
 /** People whose surname stands with a title or a family word (`M. et Mme Dupont`, `Familie Peeters`), or alone in the field. */
-export function surnameCandidates(words: string[], index: NameIndex): number[] {
-  const decorated = words.some((w) => isNameDecoration(w));
-  if (!decorated && words.length > index.maxPartWords) return [];
+export function surnameCandidates(field: FieldNames, index: NameIndex): number[] {
+  field.hints.surnames ??= surnamesIn(field.words, index);
+  return field.hints.surnames;
+}
+
+function initialsIn(words: string[], index: NameIndex): number[] {
   const hits = new Set<number>();
-  forEachSurname(words, index, (start, end, ids) => {
-    const alone = words.every((w, i) => (i >= start && i < end) || isNameDecoration(w));
-    if (decorated || alone) for (const id of ids) hits.add(id);
-  });
+  for (let start = 0; start < words.length; start++) {
+    if (words[start].length !== 1) continue;
+    let end = start;
+    while (end < words.length && words[end].length === 1 && end - start < 3) end++;
+    for (let cut = start + 1; cut <= end; cut++) {
+      const initials = words.slice(start, cut).join('');
+      surnameFrom(words, cut, index, (ids) => addWithInitials(hits, ids, initials, index));
+    }
+    surnameEndingAt(words, start, index, (ids) => addWithInitials(hits, ids, words.slice(start, end).join(''), index));
+    start = end - 1;
+  }
   return [...hits];
 }
 
-function forEachSurname(words: string[], index: NameIndex, visit: (start: number, end: number, ids: number[]) => void): void {
-  for (let i = 0; i < words.length; i++) {
-    let key = '';
-    for (let j = i + 1; j <= Math.min(words.length, i + index.maxPartWords) && index.vocabulary.has(words[j - 1]); j++) {
-      key = key ? key + words[j - 1] : words[j - 1];
-      if (!index.prefixes.has(key)) break;
-      const ids = index.surnames.get(key);
-      if (ids) visit(i, j, ids);
-    }
+function addWithInitials(hits: Set<number>, ids: number[], initials: string, index: NameIndex): void {
+  for (const id of ids) if (index.people.get(id)?.initials.startsWith(initials)) hits.add(id);
+}
+
+function surnameFrom(words: string[], start: number, index: NameIndex, visit: (ids: number[]) => void): void {
+  let key = '';
+  for (let j = start; j < Math.min(words.length, start + index.maxPartWords) && index.vocabulary.has(words[j]); j++) {
+    key = key ? key + words[j] : words[j];
+    if (!index.prefixes.has(key)) break;
+    const ids = index.surnames.get(key);
+    if (ids) visit(ids);
   }
+}
+
+function surnameEndingAt(words: string[], end: number, index: NameIndex, visit: (ids: number[]) => void): void {
+  let key = '';
+  for (let i = end - 1; i >= Math.max(0, end - index.maxPartWords) && index.vocabulary.has(words[i]); i--) {
+    key = words[i] + key;
+    const ids = index.surnames.get(key);
+    if (ids) visit(ids);
+  }
+}
+
+function surnamesIn(words: string[], index: NameIndex): number[] {
+  if (!words.some((w) => isNameDecoration(w))) return words.length ? [...(index.surnames.get(words.join('')) ?? NONE)] : [];
+  const hits = new Set<number>();
+  for (let i = 0; i < words.length; i++) surnameFrom(words, i, index, (ids) => ids.forEach((id) => hits.add(id)));
+  return [...hits];
 }

@@ -38,6 +38,8 @@ export interface NameIndex {
   orgs: Map<string, number[]>;
   maxPartWords: number;
   maxOrgWords: number;
+  /** Fields already read (texts repeat on statements: "cotisation 2024", the same payers); results are shared, never changed. */
+  read: { counterparty: Map<string, FieldNames>; communication: Map<string, FieldNames> };
 }
 
 /** A name found in a text: the words it covers, who it can be, and whether words around it could belong to it. */
@@ -45,7 +47,8 @@ export interface FoundName {
   start: number;
   end: number;
   ids: number[];
-  surname: string | null;
+  /** The compact surnames it can be read with (`martin` in `Alice Martin`), for "Alice et Bob Martin". */
+  surnames: string[];
   clean: boolean;
 }
 
@@ -54,6 +57,8 @@ export interface FieldNames {
   words: string[];
   names: FoundName[];
   household: boolean;
+  /** Weaker hints, computed when a rule asks (name-hints.ts) and kept with the field. */
+  hints: { runs?: Set<string>; firstNames?: string[]; initials?: number[]; surnames?: number[] };
 }
 
 const MAX_PART_WORDS = 8;
@@ -69,6 +74,7 @@ function add(map: Map<string, number[]>, key: string, id: number): void {
 export function buildNameIndex(people: DirectoryPerson[]): NameIndex {
   const index: NameIndex = {
     people: new Map(), pairs: new Map(), parts: new Set(), prefixes: new Set(), vocabulary: new Set(), surnames: new Map(), firstNames: new Map(), families: new Map(), orgs: new Map(), maxPartWords: 1, maxOrgWords: 1,
+    read: { counterparty: new Map(), communication: new Map() },
   };
   for (const person of people) {
     if (person.kind === 'organisation') indexOrganisation(index, person);
@@ -109,8 +115,9 @@ function indexIndividual(index: NameIndex, person: DirectoryPerson): void {
     lasts: splits.map((split) => split.last.join('')),
   });
   if (!likely) {
-    add(index.orgs, nameTokens(person.displayName).join(''), person.id); // a one-word name: matched as a whole
-    index.vocabulary.add(nameTokens(person.displayName).join(''));
+    const whole = nameTokens(person.displayName).join('');
+    if (whole) add(index.orgs, whole, person.id); // a one-word name: matched as a whole, like an organisation
+    index.vocabulary.add(whole);
     return;
   }
   for (const split of splits) {
@@ -127,10 +134,24 @@ function indexIndividual(index: NameIndex, person: DirectoryPerson): void {
   }
 }
 
+const MAX_READ = 25_000;
+
 /** Finds the people named in a field; `strict` (the counterparty name) wants nothing but the name and decoration around it. */
 export function scanField(text: string | null, index: NameIndex, strict: boolean): FieldNames {
-  const words = text ? nameTokens(text) : [];
-  if (!words.some((w) => index.vocabulary.has(w))) return { words, names: [], household: speaksOfHousehold(words) };
+  if (!text) return { words: [], names: [], household: false, hints: {} };
+  const read = strict ? index.read.counterparty : index.read.communication;
+  let field = read.get(text);
+  if (!field) {
+    field = readField(text, index, strict);
+    if (read.size >= MAX_READ) read.clear();
+    read.set(text, field);
+  }
+  return field;
+}
+
+function readField(text: string, index: NameIndex, strict: boolean): FieldNames {
+  const words = nameTokens(text);
+  if (!words.some((w) => index.vocabulary.has(w))) return { words, names: [], household: speaksOfHousehold(words), hints: {} };
   const spans: FoundName[] = [];
   const runs = partRuns(words, index, spans);
   pairSpans(runs, index, spans);
@@ -138,7 +159,7 @@ export function scanField(text: string | null, index: NameIndex, strict: boolean
   const found = resolveOverlaps(spans);
   const names = [...found, ...coordinated(words, found, index)].sort((a, b) => a.start - b.start);
   markClean(words, names, index, strict);
-  return { words, names, household: speaksOfHousehold(words) };
+  return { words, names, household: speaksOfHousehold(words), hints: {} };
 }
 
 interface PartRun {
@@ -162,7 +183,7 @@ function partRuns(words: string[], index: NameIndex, spans: FoundName[]): PartRu
       if (!index.prefixes.has(key)) break;
       if (j - i <= index.maxPartWords && index.parts.has(key)) (list ??= []).push({ end: j, key });
       const orgs = index.orgs.get(key);
-      if (orgs && (j - i > 1 || key.length >= 6)) spans.push({ start: i, end: j, ids: orgs, surname: null, clean: true });
+      if (orgs && (j - i > 1 || key.length >= 6)) spans.push({ start: i, end: j, ids: orgs, surnames: [], clean: true });
     }
     runs[i] = list ?? NO_RUNS;
   }
@@ -184,8 +205,8 @@ function pushPair(spans: FoundName[], index: NameIndex, start: number, end: numb
   const lastFirst = index.pairs.get(b)?.get(a) ?? NONE;
   if (firstLast.length + lastFirst.length === 0) return;
   const ids = lastFirst.length === 0 ? firstLast : firstLast.length === 0 ? lastFirst : [...new Set([...firstLast, ...lastFirst])];
-  const surname = lastFirst.length === 0 ? b : firstLast.length === 0 ? a : null;
-  spans.push({ start, end, ids, surname, clean: true });
+  const surnames = lastFirst.length === 0 ? [b] : firstLast.length === 0 ? [a] : [a, b];
+  spans.push({ start, end, ids, surnames, clean: true });
 }
 
 /** A short one-word organisation name counts only when it is the whole counterparty name (`UBIK ASBL`). */
@@ -193,7 +214,7 @@ function wholeFieldOrg(words: string[], index: NameIndex): FoundName[] {
   const kept = words.map((w, i) => ({ w, i })).filter(({ w }) => !isNameDecoration(w));
   if (kept.length !== 1) return [];
   const ids = index.orgs.get(kept[0].w);
-  return ids ? [{ start: kept[0].i, end: kept[0].i + 1, ids, surname: null, clean: true }] : [];
+  return ids ? [{ start: kept[0].i, end: kept[0].i + 1, ids, surnames: [], clean: true }] : [];
 }
 
 /** Longest names win over names inside them; names that cross each other become one name with all their people. */
@@ -220,19 +241,20 @@ function merge(into: FoundName, other: FoundName): void {
   into.start = Math.min(into.start, other.start);
   into.end = Math.max(into.end, other.end);
   for (const id of other.ids) if (!into.ids.includes(id)) into.ids.push(id);
-  if (into.surname !== other.surname) into.surname = null;
+  into.surnames = [...new Set([...into.surnames, ...other.surnames])];
 }
 
 /** "Alice et Bob Martin", "Alice & Bob Martin": a first name next to a full name, with the same surname in the register. */
 function coordinated(words: string[], names: FoundName[], index: NameIndex): FoundName[] {
   const extra: FoundName[] = [];
   for (const name of names) {
-    if (!name.surname) continue;
-    const family = index.families.get(name.surname);
-    if (!family) continue;
-    const before = name.start > 0 && CONJUNCTIONS.has(words[name.start - 1]) ? name.start - 1 : name.start;
-    const hit = firstNameEndingAt(words, before, family, index) ?? firstNameStartingAt(words, afterConjunction(words, name.end), family, index);
-    if (hit && !covered(names, hit.start, hit.end) && !covered(extra, hit.start, hit.end)) extra.push(hit);
+    for (const surname of name.surnames) {
+      const family = index.families.get(surname);
+      if (!family) continue;
+      const before = name.start > 0 && CONJUNCTIONS.has(words[name.start - 1]) ? name.start - 1 : name.start;
+      const hit = firstNameEndingAt(words, before, family, index) ?? firstNameStartingAt(words, afterConjunction(words, name.end), family, index);
+      if (hit && !covered(names, hit.start, hit.end) && !covered(extra, hit.start, hit.end)) extra.push(hit);
+    }
   }
   return extra;
 }
@@ -246,7 +268,7 @@ function firstNameEndingAt(words: string[], end: number, family: Map<string, num
   for (let start = end - 1; start >= Math.max(0, end - index.maxPartWords); start--) {
     key = words[start] + key;
     const ids = family.get(key);
-    if (ids) return { start, end, ids: [...ids], surname: null, clean: true };
+    if (ids) return { start, end, ids: [...ids], surnames: [], clean: true };
   }
   return null;
 }
@@ -257,7 +279,7 @@ function firstNameStartingAt(words: string[], start: number, family: Map<string,
     key += words[end - 1];
     if (!index.prefixes.has(key)) break;
     const ids = family.get(key);
-    if (ids) return { start, end, ids: [...ids], surname: null, clean: true };
+    if (ids) return { start, end, ids: [...ids], surnames: [], clean: true };
   }
   return null;
 }
