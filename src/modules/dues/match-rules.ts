@@ -114,9 +114,16 @@ function someoneElse(e: Evidence, index: MatchIndex, id: number, evidence: Match
   return forReview(e.input, relatives.length === 1 ? relatives : [], [...relatives, id], 60, [evidence, 'name'], 'dues.reason.relative', { names: namesOf(index, relatives), payer });
 }
 
-/** One person found by the IBAN or the payer's name: automatic unless a household or someone else's first name is mentioned. */
+/** Others in the register with the person's surname (a household the payment may be for). */
+function housemates(index: MatchIndex, id: number): number[] {
+  const lasts = index.names.people.get(id)?.lasts ?? [];
+  return [...new Set(lasts.flatMap((last) => index.names.surnames.get(last) ?? []))].filter((other) => other !== id);
+}
+
+/** One person found by the IBAN or the payer's name: automatic unless a household with others, or someone else's first name, is mentioned. */
 function payerDecides(e: Evidence, index: MatchIndex, id: number, confidence: number, evidence: MatchEvidence, key: string): MatchProposal {
-  if (e.counterparty.household || e.communication.household) return household(e, index, [id]);
+  const speaksOfHousehold = e.counterparty.household || e.communication.household;
+  if (speaksOfHousehold && housemates(index, id).length > 0) return household(e, index, [id]);
   return someoneElse(e, index, id, evidence) ?? automatic(e.input, [id], confidence, [evidence], key, { name: namesOf(index, [id]), iban: e.iban ?? '' });
 }
 

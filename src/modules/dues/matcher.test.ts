@@ -172,6 +172,13 @@ describe('matcher: IBANs', () => {
     expect(proposal.reason.key).toBe('dues.reason.iban_conflict');
   });
 
+  it('keeps a learned IBAN for a household account, unless the household has other members', () => {
+    expect(match({ counterpartyIban: DUBOIS_IBAN, counterpartyName: 'Famille Dubois' })).toMatchObject({ automatic: true, shares: [{ personId: 13 }] });
+    const peeters = match({ counterpartyIban: PEETERS_IBAN, counterpartyName: 'Familie Peeters' });
+    expect(peeters.automatic).toBe(false);
+    expect(peeters.reason.key).toBe('dues.reason.household');
+  });
+
   it("sends the parent's IBAN to review when the communication gives a child's first name", () => {
     const proposal = match({ counterpartyIban: PEETERS_IBAN, counterpartyName: 'PEETERS MARC', communication: 'lidgeld Lucas' });
     expect(proposal).toMatchObject({ automatic: false, shares: [{ personId: 9 }], alternatives: [8] });

@@ -68,40 +68,39 @@ function initialsIn(words: string[], index: NameIndex): number[] {
     while (end < words.length && words[end].length === 1 && end - start < 3) end++;
     for (let cut = start + 1; cut <= end; cut++) {
       const initials = words.slice(start, cut).join('');
-      surnameFrom(words, cut, index, (ids) => addWithInitials(hits, ids, initials, index));
+      surnameFrom(words, cut, index, (surname) => addWithInitials(hits, surname, initials, index));
     }
-    surnameEndingAt(words, start, index, (ids) => addWithInitials(hits, ids, words.slice(start, end).join(''), index));
+    surnameEndingAt(words, start, index, (surname) => addWithInitials(hits, surname, words.slice(start, end).join(''), index));
     start = end - 1;
   }
   return [...hits];
 }
 
-function addWithInitials(hits: Set<number>, ids: number[], initials: string, index: NameIndex): void {
-  for (const id of ids) if (index.people.get(id)?.initials.startsWith(initials)) hits.add(id);
+function addWithInitials(hits: Set<number>, surname: string, initials: string, index: NameIndex): void {
+  for (const id of index.initials.get(surname)?.get(initials[0]) ?? NONE) if (index.people.get(id)?.initials.startsWith(initials)) hits.add(id);
 }
 
-function surnameFrom(words: string[], start: number, index: NameIndex, visit: (ids: number[]) => void): void {
+/** Calls `visit` with each surname of the register written from `start` on. */
+function surnameFrom(words: string[], start: number, index: NameIndex, visit: (surname: string) => void): void {
   let key = '';
   for (let j = start; j < Math.min(words.length, start + index.maxPartWords) && index.vocabulary.has(words[j]); j++) {
     key = key ? key + words[j] : words[j];
     if (!index.prefixes.has(key)) break;
-    const ids = index.surnames.get(key);
-    if (ids) visit(ids);
+    if (index.surnames.has(key)) visit(key);
   }
 }
 
-function surnameEndingAt(words: string[], end: number, index: NameIndex, visit: (ids: number[]) => void): void {
+function surnameEndingAt(words: string[], end: number, index: NameIndex, visit: (surname: string) => void): void {
   let key = '';
   for (let i = end - 1; i >= Math.max(0, end - index.maxPartWords) && index.vocabulary.has(words[i]); i--) {
     key = words[i] + key;
-    const ids = index.surnames.get(key);
-    if (ids) visit(ids);
+    if (index.surnames.has(key)) visit(key);
   }
 }
 
 function surnamesIn(words: string[], index: NameIndex): number[] {
   if (!words.some((w) => isNameDecoration(w))) return words.length ? [...(index.surnames.get(words.join('')) ?? NONE)] : [];
   const hits = new Set<number>();
-  for (let i = 0; i < words.length; i++) surnameFrom(words, i, index, (ids) => ids.forEach((id) => hits.add(id)));
+  for (let i = 0; i < words.length; i++) surnameFrom(words, i, index, (surname) => index.surnames.get(surname)?.forEach((id) => hits.add(id)));
   return [...hits];
 }

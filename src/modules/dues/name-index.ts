@@ -32,6 +32,8 @@ export interface NameIndex {
   surnames: Map<string, number[]>;
   /** Compact first name -> people. */
   firstNames: Map<string, number[]>;
+  /** Compact surname -> first letter of the first name -> people (`A. Martin`). */
+  initials: Map<string, Map<string, number[]>>;
   /** Compact surname -> compact first name -> people (a household's members, "cotisation Lucas"). */
   families: Map<string, Map<string, number[]>>;
   /** Organisation name without legal form (compact) -> organisations. */
@@ -73,7 +75,7 @@ function add(map: Map<string, number[]>, key: string, id: number): void {
 /** Indexes the names of the register's people once, for many lookups. */
 export function buildNameIndex(people: DirectoryPerson[]): NameIndex {
   const index: NameIndex = {
-    people: new Map(), pairs: new Map(), parts: new Set(), prefixes: new Set(), vocabulary: new Set(), surnames: new Map(), firstNames: new Map(), families: new Map(), orgs: new Map(), maxPartWords: 1, maxOrgWords: 1,
+    people: new Map(), pairs: new Map(), parts: new Set(), prefixes: new Set(), vocabulary: new Set(), surnames: new Map(), firstNames: new Map(), initials: new Map(), families: new Map(), orgs: new Map(), maxPartWords: 1, maxOrgWords: 1,
     read: { counterparty: new Map(), communication: new Map() },
   };
   for (const person of people) {
@@ -125,6 +127,7 @@ function indexIndividual(index: NameIndex, person: DirectoryPerson): void {
     const last = split.last.join('');
     addNested(index.pairs, first, last, person.id);
     addNested(index.families, last, first, person.id);
+    addNested(index.initials, last, first[0], person.id);
     add(index.surnames, last, person.id);
     add(index.firstNames, first, person.id);
     index.parts.add(first);

@@ -45,7 +45,7 @@ function foldWord(word: string): string {
 /** The folded words of a text, spelled-out legal forms joined: `Jean-Pierre D'Hondt, A.S.B.L.` -> jean pierre d hondt asbl. */
 export function nameTokens(text: string): string[] {
   const folded = ASCII.test(text) ? text.toLowerCase() : text.split(/\s+/).map(foldWord).join(' ');
-  const words = folded.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+  const words = folded.match(/[a-z0-9]+/g) ?? [];
   return words.some((w) => w.length === 1) ? joinSpelledSuffixes(words) : words;
 }
 
