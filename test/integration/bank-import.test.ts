@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/core/actor.js';
+import { getMembership } from '../../src/modules/memberships/memberships.service.js';
+import { personReference } from '../../src/modules/dues/matcher.js';
+import { importAndAllocate, reviewQueue, undoLastDecision } from '../../src/modules/dues/review.service.js';
+import { decideAllocation } from '../../src/modules/dues/allocation.service.js';
+import { createPerson } from '../../src/modules/people/people.service.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { forEachDialect } from '../helpers/dialects.js';
+import { camt054 } from '../fixtures/camt054.js';
+
+const CORPUS = join(import.meta.dirname, '../../../shared/corpus/bank');
+const FILES = ['coda-ontvangen-2012.txt', 'coda-v2.3-single.txt', 'coda-v2.3-multi.txt', 'test-camt053.xml', 'test-camt053-txdtls.xml', 'test-camt053-no-ntry.xml', 'test-camt054.xml', 'test_ofx.ofx', 'test_ofx_iban.ofx'];
+if (!existsSync(CORPUS)) console.warn(`\n*** bank corpus tests use only generated files: ${CORPUS} is absent ***\n`);
+
+forEachDialect('bank import and dues', (open) => {
+  let t: TestApp;
+  beforeEach(async () => { t = await startTestApp(await open()); });
+  afterEach(() => t.close());
+
+  it.skipIf(!existsSync(CORPUS))('imports every real statement file once: the second import adds nothing', async () => {
+    for (const name of FILES) {
+      const bytes = readFileSync(join(CORPUS, name));
+      const first = await importAndAllocate(t.ctx.db, SYSTEM, bytes, { filename: name });
+      const again = await importAndAllocate(t.ctx.db, SYSTEM, bytes, { filename: name });
+      expect(again.added, name).toBe(0);
+      expect(again.duplicates, name).toBe(first.added + first.duplicates);
+    }
+  });
+
+  it('matches a payment carrying a person\'s reference, makes them a member, and leaves the unknown to review', async () => {
+    const alice = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Alice Martin' });
+    const ref = personReference(alice.id);
+    const file = camt054([
+      { id: 'A1', amount: '25.00', ref, name: 'MARTIN ALICE', iban: 'BE71096123456769' },
+      { id: 'A2', amount: '10.00', name: 'Someone Unknown', text: 'gift' },
+    ]);
+    const dry = await importAndAllocate(t.ctx.db, SYSTEM, file, { filename: 'n.xml', dryRun: true });
+    expect(dry).toMatchObject({ added: 2, automatic: 1, toReview: 1, dryRun: true });
+    expect(await getMembership(t.ctx.db, alice.id, 2026)).toBeNull();
+
+    const done = await importAndAllocate(t.ctx.db, SYSTEM, file, { filename: 'n.xml' });
+    expect(done).toMatchObject({ added: 2, automatic: 1, toReview: 1 });
+    expect(await getMembership(t.ctx.db, alice.id, 2026)).toMatchObject({ status: 'member', source: 'payment', changed_on: '2026-02-03' });
+    const queue = await reviewQueue(t.ctx.db);
+    expect(queue.total).toBe(1);
+    expect(queue.items[0].counterparty_name).toBe('Someone Unknown');
+  });
+
+  it('records the treasurer\'s decision, learns the IBAN, derives membership, and undoes it', async () => {
+    const bob = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Bob Lenoir' });
+    await importAndAllocate(t.ctx.db, SYSTEM, camt054([{ id: 'B1', amount: '30.00', name: 'Famille Lenoir', iban: 'BE62510007547061' }]), { filename: 'b.xml' });
+    const [item] = (await reviewQueue(t.ctx.db)).items;
+    await decideAllocation(t.ctx.db, SYSTEM, item.id, { shares: [{ person_id: bob.id, amount_cents: 3000, kind: 'dues', category: null }] });
+    expect(await getMembership(t.ctx.db, bob.id, 2026)).toMatchObject({ status: 'member', source: 'payment' });
+    expect((await reviewQueue(t.ctx.db)).total).toBe(0);
+
+    const next = await importAndAllocate(t.ctx.db, SYSTEM, camt054([{ id: 'B2', amount: '30.00', name: 'Famille Lenoir', iban: 'BE62510007547061' }]), { filename: 'b2.xml' });
+    expect(next.automatic).toBe(1);
+
+    await undoLastDecision(t.ctx.db, SYSTEM, item.id);
+    expect((await reviewQueue(t.ctx.db)).total).toBe(1);
+    await expect(decideAllocation(t.ctx.db, SYSTEM, item.id, { shares: [{ person_id: bob.id, amount_cents: 2000, kind: 'dues', category: null }] })).rejects.toMatchObject({ status: 422 });
+  });
+
+  it('refuses hostile or broken files with a clear message and writes nothing', async () => {
+    const hostile = Buffer.from('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><Document><BkToCstmrStmt>&lol2;</BkToCstmrStmt></Document>');
+    await expect(importAndAllocate(t.ctx.db, SYSTEM, hostile, { filename: 'x.xml' })).rejects.toMatchObject({ status: 422 });
+    await expect(importAndAllocate(t.ctx.db, SYSTEM, Buffer.from([0, 1, 2, 3, 255, 0, 7]), { filename: 'junk' })).rejects.toMatchObject({ status: 422 });
+    const cut = camt054([{ id: 'C1', amount: '5.00', name: 'X' }]).subarray(0, 400);
+    await expect(importAndAllocate(t.ctx.db, SYSTEM, cut, { filename: 'cut.xml', format: 'camt.054' })).rejects.toMatchObject({ status: 422 });
+    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+
+  it('imports through the API with a token, and a secretary without dues:manage is refused', async () => {
+    const token = await t.tokenFor(['treasurer']);
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/bank/imports?dry_run=1', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, payload: camt054([{ id: 'D1', amount: '12.50', name: 'Y' }]) });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ format: 'camt.054', added: 1, dryRun: true });
+    const secretary = await t.tokenFor(['secretary']);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/bank/transactions', headers: { authorization: `Bearer ${secretary}` } })).statusCode).toBe(403);
+  });
+});
