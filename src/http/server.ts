@@ -12,6 +12,7 @@ import { duesPages } from '../modules/dues/dues.pages.js';
 import { duesRoutes } from '../modules/dues/dues.routes.js';
 import { reviewPages } from '../modules/dues/review.pages.js';
 import { personPaymentsPages } from '../modules/dues/person-payments.pages.js';
+import { bankSetupPages } from '../modules/dues/setup.pages.js';
 import { homePages } from '../modules/home/home.pages.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
@@ -62,7 +63,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages]) {
+  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages]) {
     await app.register(plugin);
   }
   return app;

@@ -21,3 +21,22 @@ export const importOptions = z.object({
   qif_date_order: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['dmy', 'mdy', 'ymd'], { error: 'validation.choice' }).optional()),
   dry_run: z.preprocess((v) => v === true || v === 'true' || v === '1' || v === 'on', z.boolean()),
 });
+
+const column = z.string().trim().min(1).max(100);
+
+/** A CSV column profile as saved by the treasurer (same shape as the parser's CsvProfile). */
+export const csvProfileInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  delimiter: z.string().max(1).optional(),
+  encoding: z.enum(['utf-8', 'windows-1252']).optional(),
+  decimalComma: z.boolean(),
+  dateFormat: z.string().trim().min(6).max(20),
+  columns: z.object({
+    date: column, valueDate: column.optional(), amount: column.optional(), debit: column.optional(), credit: column.optional(),
+    indicator: column.optional(), currency: column.optional(), counterpartyName: column.optional(), counterpartyAccount: column.optional(),
+    communication: column.optional(), reference: column.optional(), bankReference: column.optional(),
+  }).refine((c) => !!c.amount || (!!c.debit && !!c.credit) || !!c.indicator, { error: 'bank.profile_amount' }),
+  debitValues: z.array(z.string().max(20)).max(10).optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  accountIban: z.string().max(34).optional(),
+});

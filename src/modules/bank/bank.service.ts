@@ -1,7 +1,11 @@
+import type { Actor } from '../../core/actor.js';
+import { ValidationError } from '../../core/errors.js';
 import { validate } from '../../core/validate.js';
+import { recordChange } from '../audit/audit.service.js';
 import type { Db } from '../../storage/database.js';
 import * as repo from './bank.repository.js';
-import { transactionQuery } from './bank.schema.js';
+import { csvProfileInput, transactionQuery } from './bank.schema.js';
+import { guessCsvProfile } from './parsers/csv.js';
 import type { CsvProfile } from './parsers/types.js';
 
 /** Movements by id, in the order asked. */
@@ -43,4 +47,25 @@ export async function saveCsvProfile(db: Db, profile: CsvProfile): Promise<void>
 /** Names of the saved CSV profiles. */
 export function csvProfileNames(db: Db): Promise<string[]> {
   return repo.selectCsvProfileNames(db);
+}
+
+/** Validates and saves a CSV profile given as JSON text or an object (pages, API and CLI). */
+export async function saveCsvProfileInput(db: Db, actor: Actor, input: unknown): Promise<CsvProfile> {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      throw new ValidationError({ profile: 'bank.profile_json' });
+    }
+  }
+  const profile = validate(csvProfileInput, value) as CsvProfile;
+  await saveCsvProfile(db, profile);
+  await recordChange(db, actor, { action: 'bank.csv_profile', entityType: 'bank_csv_profile', entityId: profile.name, after: profile });
+  return profile;
+}
+
+/** A proposed profile for a bank CSV export, with what Ruche is unsure of, for the treasurer to confirm. */
+export function guessProfile(bytes: Buffer) {
+  return guessCsvProfile(bytes);
 }

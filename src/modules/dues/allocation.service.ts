@@ -121,3 +121,20 @@ async function rederive(db: Db, actor: Actor, allocations: { person_id: number |
   for (const a of allocations) if (a.person_id && a.kind === 'dues' && a.fiscal_year) years.set(a.person_id, (years.get(a.person_id) ?? new Set()).add(a.fiscal_year));
   for (const [personId, ys] of years) await deriveMemberships(db, actor, personId, ys);
 }
+
+/** Categorises, with the current rules, the movements of the review queue that a rule now matches. */
+export async function reallocateWithRules(db: Db, actor: Actor): Promise<number> {
+  const rules = await repo.selectRules(db);
+  const ids = await repo.selectReviewTransactionIds(db, 10_000, 0);
+  const noPeople = buildMatchIndex({ people: [], ibans: new Map() });
+  let applied = 0;
+  for (const tx of await transactionsByIds(db, ids)) {
+    const rule = ruleFor(tx, rules);
+    if (!rule) continue;
+    await repo.deleteAllocationsOf(db, tx.id);
+    await repo.insertAllocations(db, allocationsFor(tx, noPeople, rule, 0));
+    await recordChange(db, actor, { action: 'allocation.rule', entityType: 'bank_transaction', entityId: tx.id, after: { kind: rule.kind, category: rule.category } });
+    applied++;
+  }
+  return applied;
+}

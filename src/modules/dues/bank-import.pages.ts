@@ -9,7 +9,7 @@ import { csrfField } from '../../views/form.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { formatMoney } from '../../views/money.js';
-import { listBankAccounts } from '../bank/bank.service.js';
+import { csvProfileNames, listBankAccounts } from '../bank/bank.service.js';
 import { importOptions } from '../bank/bank.schema.js';
 import { STATEMENT_FORMATS } from '../bank/parsers/types.js';
 import { discardUpload, loadUpload, storeUpload } from '../people-exchange/exchange.service.js';
@@ -21,13 +21,14 @@ type Summary = Awaited<ReturnType<typeof importAndAllocate>>;
 
 async function uploadForm(request: FastifyRequest, error?: string): Promise<SafeHtml> {
   const t = request.t;
-  const accounts = await listBankAccounts(request.ctx.db);
+  const [accounts, profiles] = await Promise.all([listBankAccounts(request.ctx.db), csvProfileNames(request.ctx.db)]);
   const opt = (v: string, label: string) => html`<option value="${v}">${label}</option>`;
   return html`${error ? html`<p class="errors" role="alert">${error}</p>` : ''}
 <form method="post" action="/bank/import" enctype="multipart/form-data">${csrfField(request)}
 <label for="f-file">${t('bank.file')} <span class="hint">${t('bank.file_hint')}</span></label><input type="file" id="f-file" name="file" required autofocus>
 <div class="filters"><label>${t('bank.format')} <select name="format">${opt('', t('bank.format_auto'))}${STATEMENT_FORMATS.map((f) => opt(f, f))}</select></label>
 <label>${t('bank.account')} <select name="account">${opt('', t('bank.account_from_file'))}${accounts.map((a) => opt(String(a.id), `${a.iban ?? a.number ?? a.id} (${a.currency})`))}</select></label>
+<label>${t('bank.profile')} <select name="profile">${opt('', t('bank.format_auto'))}${profiles.map((p) => opt(p, p))}</select></label>
 <label>${t('bank.qif_order')} <select name="qif_date_order">${opt('', t('bank.format_auto'))}${opt('dmy', 'DD/MM/YYYY')}${opt('mdy', 'MM/DD/YYYY')}${opt('ymd', 'YYYY/MM/DD')}</select></label></div>
 <div class="actions"><button>${t('bank.upload')}</button></div></form>`;
 }
@@ -74,7 +75,7 @@ export async function bankImportPages(app: FastifyInstance): Promise<void> {
     const t = request.t;
     const waiting = await reviewRepo.countReview(request.ctx.db);
     await sendPage(request, reply, { title: t('bank.title'), body: html`<h1>${t('bank.title')}</h1>
-<div class="actions"><a class="button secondary" href="/bank/review">${t('bank.review_link', { count: waiting })}</a><a class="button secondary" href="/bank/transactions">${t('bank.transactions')}</a><a class="button secondary" href="/dues">${t('dues.title')}</a></div>
+<div class="actions"><a class="button secondary" href="/bank/review">${t('bank.review_link', { count: waiting })}</a><a class="button secondary" href="/bank/transactions">${t('bank.transactions')}</a><a class="button secondary" href="/dues">${t('dues.title')}</a><a class="button secondary" href="/bank/rules">${t('bank.rules')}</a><a class="button secondary" href="/bank/profiles">${t('bank.profiles')}</a></div>
 <h2>${t('bank.import_title')}</h2>${await uploadForm(request)}` });
   });
   app.post('/bank/import', { config: { access: 'dues:manage' } }, async (request, reply) => {

@@ -7,7 +7,9 @@ import { yearOf } from './dues.schema.js';
 import { importRequestOf } from './import-request.js';
 import { duesOverview } from './overview.service.js';
 import { importAndAllocate, reviewQueue, withAllocations } from './review.service.js';
-import { listTransactions } from '../bank/bank.service.js';
+import { guessProfile, listTransactions, saveCsvProfileInput } from '../bank/bank.service.js';
+import { inTransaction } from '../../storage/database.js';
+import { addRule, listRules } from './rules.service.js';
 
 const money = (cents: number | null) => (cents === null ? '-' : (cents / 100).toFixed(2));
 
@@ -68,5 +70,62 @@ const duesStatus: Command = {
   },
 };
 
+const ruleAdd: Command = {
+  words: ['bank', 'rule', 'add'],
+  summary: 'Add a categorisation rule (e.g. --pattern hetzner --kind expense --category datacentre) and apply it to the review queue.',
+  usage: '--pattern TEXT --kind K --category C [--direction debit|credit|any]',
+  options: { pattern: { type: 'string' }, kind: { type: 'string' }, category: { type: 'string' }, direction: { type: 'string' } },
+  permission: 'dues:manage',
+  async run({ ctx, values, actor, out }) {
+    const { id, applied } = await inTransaction(ctx.db, (trx) => addRule(trx, actor, { pattern: values.pattern, kind: values.kind, category: values.category, direction: values.direction }));
+    println(out, `Rule ${id} added; ${applied} movements of the review queue categorised.`);
+    return 0;
+  },
+};
+
+const rulesList: Command = {
+  words: ['bank', 'rules'],
+  summary: 'List the categorisation rules.',
+  usage: '[--json]',
+  options: { json: { type: 'boolean' } },
+  permission: 'dues:manage',
+  async run({ ctx, values, out }) {
+    const rules = await listRules(ctx.db);
+    if (values.json) println(out, JSON.stringify(rules));
+    else for (const r of rules) println(out, `${String(r.id).padStart(4)}  "${r.pattern}" ${r.direction} -> ${r.kind}/${r.category}`);
+    return 0;
+  },
+};
+
+const profileGuess: Command = {
+  words: ['bank', 'profile', 'guess'],
+  summary: 'Propose a CSV column profile for a bank export (JSON on standard output, to check and save).',
+  usage: 'FILE',
+  options: {},
+  permission: 'dues:manage',
+  async run({ positionals, out }) {
+    if (!positionals[0]) throw new Error('give the CSV FILE');
+    const guess = guessProfile(readFileSync(positionals[0]));
+    println(out, JSON.stringify({ ...guess.profile, name: guess.profile.name || basename(positionals[0]).replace(/\.\w+$/, '') , doubts: undefined }, null, 2));
+    if (guess.doubts.length) println(out, `// unsure of: ${guess.doubts.join(', ')}`);
+    return 0;
+  },
+};
+
+const profileSave: Command = {
+  words: ['bank', 'profile', 'save'],
+  summary: 'Save a CSV column profile from a JSON file (as printed by `bank profile guess`).',
+  usage: 'FILE.json',
+  options: {},
+  permission: 'dues:manage',
+  async run({ ctx, positionals, actor, out }) {
+    if (!positionals[0]) throw new Error('give the profile FILE.json');
+    const text = readFileSync(positionals[0], 'utf8').replace(/^\s*\/\/.*$/gm, '');
+    const profile = await inTransaction(ctx.db, (trx) => saveCsvProfileInput(trx, actor, text));
+    println(out, `Profile "${profile.name}" saved; use it with: ruche bank import FILE --profile "${profile.name}"`);
+    return 0;
+  },
+};
+
 /** Bank and dues commands. */
-export const duesCommands: Command[] = [bankImport, bankTransactions, duesStatus];
+export const duesCommands: Command[] = [bankImport, bankTransactions, duesStatus, ruleAdd, rulesList, profileGuess, profileSave];

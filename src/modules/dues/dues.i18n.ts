@@ -3,6 +3,11 @@ import { defineMessages } from '../../i18n/define.js';
 /** Messages of the bank pages, the review queue, dues and the year overview. */
 export const duesMessages = defineMessages({
   en: {
+    'bank.rules': 'Categorisation rules', 'bank.rules_intro': 'Movements whose counterparty or communication contains the text get this kind and category, without review (e.g. the datacentre, the transit provider, domain registrars, bank fees).',
+    'bank.rule_add': 'Add a rule', 'bank.rule_pattern': 'Text to find', 'bank.rule_direction': 'Movements', 'bank.rule_added': 'Rule added; {applied} movements of the review queue categorised.',
+    'bank.direction.any': 'all', 'bank.direction.debit': 'expenses', 'bank.direction.credit': 'income',
+    'bank.profiles': 'CSV column profiles', 'bank.profiles_intro': 'A profile says which column of a bank\'s CSV export holds what. Upload an export to get a proposal, check it, save it.',
+    'bank.profile_guess': 'Propose a profile from a CSV export', 'bank.profile_json_label': 'Profile', 'bank.profile_json_hint': 'JSON: name, dateFormat, decimalComma, columns (date, amount or debit/credit or indicator, counterpartyName, communication...)',
     'nav.bank': 'Bank', 'bank.title': 'Bank statements', 'bank.import_title': 'Import a statement file', 'bank.file': 'Statement file',
     'bank.file_hint': 'CODA, camt.053/054, OFX, QIF or CSV, as the bank gives it', 'bank.format': 'Format', 'bank.format_auto': 'Detect',
     'bank.account': 'Account', 'bank.account_from_file': 'As named in the file', 'bank.profile': 'CSV profile', 'bank.qif_order': 'QIF date order',
@@ -35,6 +40,11 @@ export const duesMessages = defineMessages({
     'dues.reason.rule': 'Rule: "{pattern}"', 'dues.reason.expense': 'An expense without a rule', 'dues.reason.treasurer': 'Decided by {who}',
   },
   fr: {
+    'bank.rules': 'Règles de catégorisation', 'bank.rules_intro': 'Les mouvements dont la contrepartie ou la communication contient le texte reçoivent cette nature et cette catégorie, sans vérification (p. ex. le datacentre, le transitaire, les registraires de domaines, les frais bancaires).',
+    'bank.rule_add': 'Ajouter une règle', 'bank.rule_pattern': 'Texte à trouver', 'bank.rule_direction': 'Mouvements', 'bank.rule_added': 'Règle ajoutée ; {applied} mouvements à vérifier catégorisés.',
+    'bank.direction.any': 'tous', 'bank.direction.debit': 'dépenses', 'bank.direction.credit': 'recettes',
+    'bank.profiles': 'Profils de colonnes CSV', 'bank.profiles_intro': "Un profil dit quelle colonne de l'export CSV d'une banque contient quoi. Envoyez un export pour obtenir une proposition, vérifiez-la, enregistrez-la.",
+    'bank.profile_guess': "Proposer un profil à partir d'un export CSV", 'bank.profile_json_label': 'Profil', 'bank.profile_json_hint': 'JSON : name, dateFormat, decimalComma, columns (date, amount ou debit/credit ou indicator, counterpartyName, communication...)',
     'nav.bank': 'Banque', 'bank.title': 'Extraits bancaires', 'bank.import_title': "Importer un fichier d'extraits", 'bank.file': "Fichier d'extraits",
     'bank.file_hint': 'CODA, camt.053/054, OFX, QIF ou CSV, tel que la banque le donne', 'bank.format': 'Format', 'bank.format_auto': 'Détecter',
     'bank.account': 'Compte', 'bank.account_from_file': 'Celui du fichier', 'bank.profile': 'Profil CSV', 'bank.qif_order': 'Ordre des dates QIF',
@@ -67,6 +77,11 @@ export const duesMessages = defineMessages({
     'dues.reason.rule': 'Règle : « {pattern} »', 'dues.reason.expense': 'Une dépense sans règle', 'dues.reason.treasurer': 'Décidé par {who}',
   },
   nl: {
+    'bank.rules': 'Categoriseringsregels', 'bank.rules_intro': 'Verrichtingen waarvan de tegenpartij of mededeling de tekst bevat, krijgen deze soort en categorie, zonder nazicht (bv. het datacenter, de transitprovider, domeinregistrars, bankkosten).',
+    'bank.rule_add': 'Een regel toevoegen', 'bank.rule_pattern': 'Te vinden tekst', 'bank.rule_direction': 'Verrichtingen', 'bank.rule_added': 'Regel toegevoegd; {applied} na te kijken verrichtingen gecategoriseerd.',
+    'bank.direction.any': 'alle', 'bank.direction.debit': 'uitgaven', 'bank.direction.credit': 'ontvangsten',
+    'bank.profiles': 'CSV-kolomprofielen', 'bank.profiles_intro': 'Een profiel zegt welke kolom van de CSV-export van een bank wat bevat. Laad een export op voor een voorstel, controleer het, bewaar het.',
+    'bank.profile_guess': 'Een profiel voorstellen op basis van een CSV-export', 'bank.profile_json_label': 'Profiel', 'bank.profile_json_hint': 'JSON: name, dateFormat, decimalComma, columns (date, amount of debit/credit of indicator, counterpartyName, communication...)',
     'nav.bank': 'Bank', 'bank.title': 'Rekeninguittreksels', 'bank.import_title': 'Een uittrekselbestand importeren', 'bank.file': 'Uittrekselbestand',
     'bank.file_hint': 'CODA, camt.053/054, OFX, QIF of CSV, zoals de bank het geeft', 'bank.format': 'Formaat', 'bank.format_auto': 'Herkennen',
     'bank.account': 'Rekening', 'bank.account_from_file': 'Die uit het bestand', 'bank.profile': 'CSV-profiel', 'bank.qif_order': 'Datumvolgorde QIF',

@@ -3,7 +3,8 @@ import { validate } from '../../core/validate.js';
 import { ValidationError } from '../../core/errors.js';
 import { idParamOf, requestActor } from '../../http/request.js';
 import { inTransaction } from '../../storage/database.js';
-import { listTransactions } from '../bank/bank.service.js';
+import { listTransactions, saveCsvProfileInput } from '../bank/bank.service.js';
+import { addRule, listRules, removeRule } from './rules.service.js';
 import { importOptions } from '../bank/bank.schema.js';
 import { decideAllocation } from './allocation.service.js';
 import { yearOf } from './dues.schema.js';
@@ -39,5 +40,14 @@ export async function duesRoutes(app: FastifyInstance): Promise<void> {
     await inTransaction(request.ctx.db, (trx) => decideAllocation(trx, requestActor(request), id, request.body));
     return (await withAllocations(request.ctx.db, [id]))[0];
   });
+  app.get('/api/v1/bank/rules', { config: { access: 'dues:manage' } }, async (request) => ({ items: await listRules(request.ctx.db) }));
+  app.post('/api/v1/bank/rules', { config: { access: 'dues:manage' } }, async (request, reply) =>
+    reply.status(201).send(await inTransaction(request.ctx.db, (trx) => addRule(trx, requestActor(request), request.body))));
+  app.delete('/api/v1/bank/rules/:id', { config: { access: 'dues:manage' } }, async (request, reply) => {
+    await inTransaction(request.ctx.db, (trx) => removeRule(trx, requestActor(request), idParamOf(request)));
+    return reply.status(204).send();
+  });
+  app.put('/api/v1/bank/profiles', { config: { access: 'dues:manage' } }, async (request) =>
+    inTransaction(request.ctx.db, (trx) => saveCsvProfileInput(trx, requestActor(request), request.body)));
   app.get<{ Params: { year: string } }>('/api/v1/dues/:year', { config: { access: 'dues:manage' } }, async (request) => duesOverview(request.ctx.db, yearOf(request.params.year)));
 }

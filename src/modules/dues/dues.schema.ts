@@ -37,3 +37,11 @@ export function yearOf(value: unknown): number {
   if (!parsed.success) throw new ValidationError({ year: 'validation.year' });
   return parsed.data;
 }
+
+/** A categorisation rule: text the counterparty or communication contains, and what such movements are. */
+export const ruleInput = z.object({
+  pattern: z.string().trim().min(2).max(100),
+  direction: z.enum(['credit', 'debit', 'any'], { error: 'validation.choice' }).default('any'),
+  kind: z.enum(ALLOCATION_KINDS, { error: 'validation.choice' }),
+  category: z.string().trim().min(1).max(100),
+});
