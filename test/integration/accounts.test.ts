@@ -60,3 +60,21 @@ forEachDialect('accounts and roles', (open) => {
     expect((await bob.get('/api/v1/me')).statusCode).toBe(401);
   });
 });
+
+forEachDialect('self-service payment reference', (open) => {
+  it('shows a member their own payment reference on their account page', async () => {
+    const t = await startTestApp(await open());
+    try {
+      const person = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Dora Member' });
+      const admin = await t.loginAs(['admin']);
+      await admin.get(`/accounts/new?person_id=${person.id}`);
+      await admin.post('/accounts', { username: 'dora', password: 'a long password indeed', person_id: String(person.id), roles: ['member'] });
+      const dora = new Browser(t.app);
+      await dora.login('dora', 'a long password indeed');
+      const page = await dora.get('/account');
+      expect(page.body).toContain(`+++900/0000/${String(person.id).padStart(3, '0')}`);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import {
   type AccountView, changeOwnPassword, createAccount, createApiToken, getAccount, listAccounts, listApiTokens, revokeApiToken, setDisabled, setRoles,
 } from './accounts.service.js';
 import { accountForm, accountsTable, roleBoxes, tokensSection } from './accounts.view.js';
+import { referencesOf } from '../dues/person-payments.service.js';
 import { getLivePerson } from '../people/people.service.js';
 import { can } from './principal.js';
 
@@ -28,11 +29,19 @@ ${tokensSection(request, base, await listApiTokens(request.ctx.db, account.id), 
   return { title: account.username, body };
 }
 
+// Members put their permanent payment reference on their transfers: their own page shows it.
+function myReference(request: FastifyRequest) {
+  const personId = request.principal?.personId;
+  if (!personId) return html``;
+  const refs = referencesOf(personId);
+  return html`<h2>${request.t('dues.reference')}</h2><p><strong>${refs.belgian}</strong> · ${refs.rf}</p><p class="muted">${request.t('dues.reference_hint')}</p>`;
+}
+
 function ownPage(request: FastifyRequest, state: FormState, tokens: Awaited<ReturnType<typeof listApiTokens>>, created?: string) {
   const t = request.t;
   return {
     title: t('accounts.mine'),
-    body: html`<h1>${t('accounts.mine')}</h1><p>${request.principal?.username}</p>
+    body: html`<h1>${t('accounts.mine')}</h1><p>${request.principal?.username}</p>${myReference(request)}
 <h2>${t('accounts.change_password')}</h2>${errorSummary(t, state)}<form method="post" action="/account/password">${csrfField(request)}
 ${inputField(t, state, { name: 'current', label: 'accounts.current_password', type: 'password', required: true, autocomplete: 'current-password' })}
 ${inputField(t, state, { name: 'password', label: 'accounts.new_password', type: 'password', required: true, autocomplete: 'new-password' })}
