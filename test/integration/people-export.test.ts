@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { readCsv } from '../../src/exchange/csv-read.js';
 import { historyOf } from '../../src/modules/audit/audit.service.js';
+import { addPersonIban, referencesOf } from '../../src/modules/dues/person-payments.service.js';
 import { currentFiscalYear, setMembership } from '../../src/modules/memberships/memberships.service.js';
 import { exportPeople } from '../../src/modules/people-exchange/export.service.js';
 import { importPeople } from '../../src/modules/people-exchange/import.service.js';
@@ -18,6 +19,7 @@ async function loadExcelJs(): Promise<typeof import('exceljs')> {
 forEachDialect('people export', (open) => {
   let t: TestApp;
   let year: number;
+  let ids: { helene: number; amis: number };
   beforeEach(async () => {
     t = await startTestApp(await open());
     const db = t.ctx.db;
@@ -28,7 +30,10 @@ forEachDialect('people export', (open) => {
       notes: 'ligne 1\nligne 2; "citée"', joined_on: '2019-03-02',
     });
     await setMembership(db, SYSTEM, helene.id, year, { status: 'member' });
-    await createPerson(db, SYSTEM, { kind: 'organisation', display_name: '=Les Amis', emails: ['contact@amis.example'], left_on: '2024-01-01', left_reason: 'dissolved' });
+    await addPersonIban(db, SYSTEM, helene.id, 'be68 5390 0754 7034');
+    await addPersonIban(db, SYSTEM, helene.id, 'NL91ABNA0417164300', 'import');
+    const amis = await createPerson(db, SYSTEM, { kind: 'organisation', display_name: '=Les Amis', emails: ['contact@amis.example'], left_on: '2024-01-01', left_reason: 'dissolved' });
+    ids = { helene: helene.id, amis: amis.id };
     const gone = await createPerson(db, SYSTEM, { display_name: 'Deleted Person' });
     await deletePerson(db, SYSTEM, gone.id);
   });
@@ -46,14 +51,18 @@ forEachDialect('people export', (open) => {
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="people-\d{4}-\d{2}-\d{2}\.csv"$/);
     const table = readCsv(response.rawPayload);
     expect(table.headers).toEqual(['ID', 'Type', 'Nom', 'Nom de tri', 'Adresses e-mail', 'Téléphone', 'Rue et numéro', 'Code postal', 'Localité', 'Pays',
-      'Langue préférée', 'Étiquettes', 'Notes', "Date d'arrivée", 'Date de départ', 'Motif du départ', `Adhésion ${year}`]);
+      'Langue préférée', 'Étiquettes', 'Notes', "Date d'arrivée", 'Date de départ', 'Motif du départ', `Adhésion ${year}`,
+      'Communication structurée', 'IBAN connus']);
+    // The Belgian reference starts with "+": the CSV guards it against formulas with a leading apostrophe.
     expect(table.rows.map((r) => r.cells.slice(1))).toEqual([
-      ['Organisation', "'=Les Amis", '', 'contact@amis.example', '', '', '', '', '', '', '', '', '', '2024-01-01', 'dissolved', ''],
+      ['Organisation', "'=Les Amis", '', 'contact@amis.example', '', '', '', '', '', '', '', '', '', '2024-01-01', 'dissolved', '',
+        `'${referencesOf(ids.amis).belgian}`, ''],
       ['Personne physique', 'Hélène Dupont', 'Dupont, Hélène', 'helene@example.org, famille@example.org', '0470 12 34 56', "12 rue de l'Église", '4000', 'Liège', 'Belgique',
-        'fr', 'board, vpn', 'ligne 1\nligne 2; "citée"', '2019-03-02', '', '', 'Membre'],
+        'fr', 'board, vpn', 'ligne 1\nligne 2; "citée"', '2019-03-02', '', '', 'Membre', `'${referencesOf(ids.helene).belgian}`, 'BE68539007547034 NL91ABNA0417164300'],
     ]);
     const again = await importPeople(t.ctx.db, SYSTEM, response.rawPayload, { map: { Nom: 'display_name' } });
-    expect(again).toMatchObject({ errors: [], created: 0, unchanged: 2 });
+    expect(again).toMatchObject({ errors: [], created: 0, unchanged: 2, ibans_added: 0 });
+    expect(again.fields.slice(-3)).toEqual(['ignore', 'ignore', 'iban']);
   });
 
   it('builds an XLSX that exceljs reads and an ODS whose mimetype comes first', async () => {
@@ -67,6 +76,10 @@ forEachDialect('people export', (open) => {
     expect(sheet.getRow(2).getCell(3).value).toBe('=Les Amis'); // a text cell, not a formula
     expect(sheet.getRow(3).getCell(3).value).toBe('Hélène Dupont');
     expect(sheet.getRow(3).getCell(17).value).toBe('Lid');
+    expect(sheet.getRow(1).getCell(18).value).toBe('Gestructureerde mededeling');
+    expect(sheet.getRow(3).getCell(18).value).toBe(referencesOf(ids.helene).belgian);
+    expect(sheet.getRow(3).getCell(19).value).toBe('BE68539007547034 NL91ABNA0417164300');
+    expect(sheet.getRow(2).getCell(18).value).toMatch(/^\+\+\+\d{3}\/\d{4}\/\d{5}\+\+\+$/);
     expect(sheet.rowCount).toBe(3);
 
     const ods = await exportPeople(db, SYSTEM, 'ods', 'en');
@@ -76,6 +89,9 @@ forEachDialect('people export', (open) => {
     expect(content).toContain('<text:p>Sort name</text:p>');
     expect(content).toContain('<text:p>Hélène Dupont</text:p>');
     expect(content).toContain(`<text:p>Membership ${year}</text:p>`);
+    expect(content).toContain('<text:p>Payment reference</text:p>');
+    expect(content).toContain('<text:p>Known IBANs</text:p>');
+    expect(content).toContain('<text:p>BE68539007547034 NL91ABNA0417164300</text:p>');
     expect(content).not.toContain('Deleted Person');
   });
 

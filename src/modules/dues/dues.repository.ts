@@ -47,6 +47,12 @@ export async function selectIbansOfPerson(db: Db, personId: number) {
   return db.selectFrom('person_ibans').select(['iban', 'source', 'created_at']).where('person_id', '=', personId).orderBy('iban').execute();
 }
 
+/** IBANs of several people (at most a few hundred ids at once), by person then IBAN. */
+export async function selectIbansOfPeople(db: Db, personIds: number[]) {
+  if (!personIds.length) return [];
+  return db.selectFrom('person_ibans').select(['person_id', 'iban']).where('person_id', 'in', personIds).orderBy('person_id').orderBy('iban').execute();
+}
+
 /** Remembers that an IBAN pays for a person (ignored when already known). */
 export async function insertPersonIban(db: Db, row: { person_id: number; iban: string; source: 'learned' | 'manual' | 'import'; created_at: string }) {
   await db.insertInto('person_ibans').values(row).onConflict((oc) => oc.columns(['person_id', 'iban']).doNothing()).execute();

@@ -22,6 +22,20 @@ export async function personPayments(db: Db, personId: number) {
   return { person: { id: person.id, display_name: person.display_name }, references: referencesOf(personId), ibans, allocations };
 }
 
+/** Known IBANs of many people at once (exports), queried 500 ids at a time: person id -> IBANs (none: absent). */
+export async function ibansOfPeople(db: Db, personIds: number[]): Promise<Map<number, string[]>> {
+  const ibans = new Map<number, string[]>();
+  const ids = [...new Set(personIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of await repo.selectIbansOfPeople(db, ids.slice(i, i + 500))) {
+      const list = ibans.get(row.person_id);
+      if (list) list.push(row.iban);
+      else ibans.set(row.person_id, [row.iban]);
+    }
+  }
+  return ibans;
+}
+
 /** Normalises and validates an IBAN typed by someone (spaces, lower case); a ValidationError when it is not one. */
 export function ibanOf(input: unknown): string {
   const iban = typeof input === 'string' ? electronicFormatIBAN(input) : null;

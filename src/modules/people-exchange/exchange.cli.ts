@@ -28,9 +28,10 @@ function printText(out: NodeJS.WritableStream, err: NodeJS.WritableStream, resul
   for (const w of report.warnings) println(err, `warning: ${where(w)}: ${w.message}`);
   const mapping = report.columns.map((c) => `${c.header}=${c.field}`).join(', ');
   println(out, `Read as ${result.encoding}, delimiter ${JSON.stringify(result.delimiter)}; columns: ${mapping}`);
+  const ibans = result.ibans_added ? `, ${result.ibans_added} IBANs ${result.dry_run ? 'to record' : 'recorded'}` : '';
   if (result.errors.length) println(out, `${result.total} rows, ${result.errors.length} errors: nothing was imported.`);
-  else if (result.dry_run) println(out, `Dry run: ${result.total} rows, ${result.created} would be created, ${result.unchanged} already present, ${result.warnings.length} warnings. Nothing was written.`);
-  else println(out, `${result.total} rows: ${result.created} created, ${result.unchanged} already present, ${result.warnings.length} warnings.`);
+  else if (result.dry_run) println(out, `Dry run: ${result.total} rows, ${result.created} would be created, ${result.unchanged} already present, ${result.warnings.length} warnings${ibans}. Nothing was written.`);
+  else println(out, `${result.total} rows: ${result.created} created, ${result.unchanged} already present, ${result.warnings.length} warnings${ibans}.`);
 }
 
 const peopleImport: Command = {
@@ -40,8 +41,9 @@ const peopleImport: Command = {
 
 Columns are mapped from their names (English, French, Dutch, Galette, Paheko); --map overrides one
 (COLUMN is a header name or a 1-based column number). Fields: ${IMPORT_FIELDS.join(', ')}.
-Every row is checked first; on any error nothing is written and the exit code is 1.
-A row whose name and e-mail addresses match a live person is "already present" and skipped.`,
+Every row is checked first (IBANs too); on any error nothing is written and the exit code is 1.
+A row whose name and e-mail addresses match a live person is "already present" and skipped, except for
+IBANs that person does not have yet, which are added. An iban cell may hold several IBANs (, ; or spaces).`,
   options: {
     'dry-run': { type: 'boolean' }, map: { type: 'string', multiple: true }, delimiter: { type: 'string' },
     encoding: { type: 'string' }, json: { type: 'boolean' },
@@ -66,7 +68,7 @@ A row whose name and e-mail addresses match a live person is "already present" a
 
 const peopleExport: Command = {
   words: ['people', 'export'],
-  summary: 'Export every live person with their membership status for the current fiscal year (CSV, XLSX or ODS).',
+  summary: 'Export every live person with their membership status, payment reference and IBANs (CSV, XLSX or ODS).',
   usage: `[--format csv|xlsx|ods] [--output FILE] [--lang en|fr|nl]
 
 CSV goes to standard output without --output; XLSX and ODS need --output unless standard output is redirected.

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-/** The fields a column of an imported member list can fill (`ignore` skips the column). */
+/** The fields a column of an imported member list can fill (`iban`: IBANs paying for the person; `ignore` skips the column). */
 export const IMPORT_FIELDS = [
   'display_name', 'first_name', 'last_name', 'sort_name', 'kind', 'emails', 'phone', 'street', 'postal_code', 'city',
-  'country', 'language', 'tags', 'notes', 'joined_on', 'left_on', 'left_reason', 'ignore',
+  'country', 'language', 'tags', 'notes', 'joined_on', 'left_on', 'left_reason', 'iban', 'ignore',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 

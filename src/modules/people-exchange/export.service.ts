@@ -1,4 +1,5 @@
-// Exports every live person to CSV, XLSX or ODS, with their membership status for the current fiscal year.
+// Exports every live person to CSV, XLSX or ODS, with their membership status for the current fiscal year,
+// their payment reference and their known IBANs.
 import type { Actor } from '../../core/actor.js';
 import { today } from '../../core/clock.js';
 import { toCsv } from '../../exchange/csv-write.js';
@@ -8,6 +9,7 @@ import { toXlsx } from '../../exchange/xlsx-write.js';
 import { type Locale, type MessageKey, type Translate, translator } from '../../i18n/index.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
+import { ibansOfPeople, referencesOf } from '../dues/person-payments.service.js';
 import { currentFiscalYear, statusesForYear } from '../memberships/memberships.service.js';
 import { eachPerson, type Person } from '../people/people.service.js';
 import type { ExportFormat } from './exchange.schema.js';
@@ -34,15 +36,16 @@ const LABELS: MessageKey[] = [
 
 /** The header line of the export, in one language. */
 export function exportHeaders(t: Translate, year: number): string[] {
-  return [...LABELS.map((key) => t(key)), t('exchange.col.membership', { year })];
+  return [...LABELS.map((key) => t(key)), t('exchange.col.membership', { year }), t('exchange.col.reference'), t('exchange.col.ibans')];
 }
 
-function exportRow(t: Translate, person: Person, status: string | undefined): Cell[] {
+function exportRow(t: Translate, person: Person, status: string | undefined, ibans: string[] | undefined): Cell[] {
   return [
     person.id, t(`people.kind.${person.kind}` as MessageKey), person.display_name, person.sort_name, person.emails.join(', '),
     person.phone, person.street, person.postal_code, person.city, person.country, person.language, person.tags.join(', '),
     person.notes, person.joined_on, person.left_on, person.left_reason,
     status ? t(`memberships.status.${status}` as MessageKey) : null,
+    referencesOf(person.id).belgian, ibans?.length ? ibans.join(' ') : null,
   ];
 }
 
@@ -52,8 +55,9 @@ export async function exportPeople(db: Db, actor: Actor, format: ExportFormat, l
   const year = await currentFiscalYear(db);
   const rows: Cell[][] = [];
   for await (const batch of eachPerson(db)) {
-    const statuses = await statusesForYear(db, batch.map((p) => p.id), year);
-    for (const person of batch) rows.push(exportRow(t, person, statuses.get(person.id)?.status));
+    const ids = batch.map((p) => p.id);
+    const [statuses, ibans] = await Promise.all([statusesForYear(db, ids, year), ibansOfPeople(db, ids)]);
+    for (const person of batch) rows.push(exportRow(t, person, statuses.get(person.id)?.status, ibans.get(person.id)));
   }
   const headers = exportHeaders(t, year);
   const body = await render(format, t('exchange.sheet'), headers, rows);

@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { fold } from '../../core/text.js';
 import { LOCALES } from '../../i18n/define.js';
 import { peopleMessages } from '../people/people.i18n.js';
+import { exchangeMessages } from './exchange.i18n.js';
 import type { ImportField } from './exchange.schema.js';
 
 /** Lower-case, accent-free header with punctuation turned into single spaces: `Adresse E-Mail` -> `adresse e mail`. */
@@ -37,7 +38,16 @@ const SYNONYMS: Partial<Record<ImportField, string[]>> = {
   ],
   left_on: ['left', 'left on', 'date left', 'date de depart', 'date depart', 'date de sortie', 'datum vertrek', 'datum van vertrek', 'uitschrijvingsdatum'],
   left_reason: ['reason', 'left reason', 'reason left', 'motif', 'motif du depart', 'motif de depart', 'reden', 'reden vertrek', 'reden van vertrek'],
-  ignore: ['id', 'id adh', 'numero', 'numero de membre', 'number', 'nummer', 'lidnummer', 'member number'],
+  iban: [
+    'compte', 'comptes', 'compte bancaire', 'comptes bancaires', 'numero de compte', 'n de compte', 'no de compte', 'num compte',
+    'rekening', 'rekeningen', 'rekeningnummer', 'rekeningnummers', 'rekening nummer', 'bankrekening', 'bankrekeningnummer',
+    'account', 'accounts', 'bank account', 'bank accounts', 'account number', 'bank account number',
+  ],
+  ignore: [
+    'id', 'id adh', 'numero', 'numero de membre', 'number', 'nummer', 'lidnummer', 'member number',
+    'reference', 'payment reference', 'reference de paiement', 'communication', 'communication structuree', 'mededeling',
+    'gestructureerde mededeling', 'betalingsreferentie',
+  ],
 };
 
 /** Plain "name" headers: the full name, unless the file also has a first-name column (then it is the last name). */
@@ -45,6 +55,7 @@ const AMBIGUOUS_NAMES = new Set(['name', 'nom', 'naam', 'nom adh']);
 
 /** Headers recognised by a word they contain (several e-mail, phone or address columns are common). */
 const CONTAINS: [RegExp, ImportField][] = [
+  [/\b(iban\w*|bankrekening\w*|rekeningnummer\w*)\b/, 'iban'],
   [/\b(e ?mail\w*|courriel|mail)\b/, 'emails'],
   [/\b(tel|telephone|phone|gsm|mobile|portable|telefoon\w*|mobiel|gsm adh|tel adh)\b/, 'phone'],
   [/\b(adresse?\d*|address\w*|street|straat|rue|adres)\b/, 'street'],
@@ -58,12 +69,18 @@ const LABEL_FIELDS: [string, ImportField][] = [
   ['people.joined_on', 'joined_on'], ['people.left_on', 'left_on'], ['people.left_reason', 'left_reason'],
 ];
 
+/** The export's own extra columns: its IBANs come back as IBANs, its payment reference (derived from the id) is skipped. */
+const EXPORT_FIELDS: [string, ImportField][] = [['exchange.col.ibans', 'iban'], ['exchange.col.reference', 'ignore']];
+
 const EXACT: Map<string, ImportField> = buildExact();
 
 function buildExact(): Map<string, ImportField> {
   const exact = new Map<string, ImportField>();
   for (const [key, field] of LABEL_FIELDS) {
     for (const locale of LOCALES) exact.set(normalizeHeader(peopleMessages[locale][key as keyof (typeof peopleMessages)['en']]), field);
+  }
+  for (const [key, field] of EXPORT_FIELDS) {
+    for (const locale of LOCALES) exact.set(normalizeHeader(exchangeMessages[locale][key as keyof (typeof exchangeMessages)['en']]), field);
   }
   for (const [field, names] of Object.entries(SYNONYMS)) for (const name of names) exact.set(name, field as ImportField);
   return exact;

@@ -9,6 +9,8 @@ export interface MappedRow {
   line: number;
   input: Record<string, unknown>;
   columns: Partial<Record<string, string>>;
+  /** The non-empty cells of `iban` columns with their headers (each may hold several IBANs), checked apart from the person. */
+  ibanCells?: { column: string; value: string }[];
 }
 
 const LANGUAGE_NAMES: Record<string, 'fr' | 'nl' | 'en'> = {
@@ -60,12 +62,14 @@ function unguard(cell: string): string {
 export function mapRow(line: number, cells: string[], headers: string[], fields: ImportField[]): MappedRow {
   const values = new Map<ImportField, string[]>();
   const columns: Partial<Record<string, string>> = {};
+  const ibanCells: { column: string; value: string }[] = [];
   fields.forEach((field, i) => {
     columns[field] ??= headers[i];
     const cell = unguard((cells[i] ?? '').trim());
     if (field === 'ignore' || cell === '') return;
     if (!values.has(field)) columns[field] = headers[i];
     values.set(field, [...(values.get(field) ?? []), cell]);
+    if (field === 'iban') ibanCells.push({ column: headers[i], value: cell });
   });
   const first = (field: ImportField) => values.get(field)?.[0];
   const input: Record<string, unknown> = {};
@@ -82,7 +86,8 @@ export function mapRow(line: number, cells: string[], headers: string[], fields:
   set('tags', values.get('tags')?.join(','));
   set('notes', values.get('notes')?.join('\n'));
   for (const field of ['joined_on', 'left_on'] as const) set(field, first(field) && isoDate(first(field)!));
-  return { line, input, columns };
+  set('iban', values.get('iban')?.join(' '));
+  return { line, input, columns, ...(ibanCells.length ? { ibanCells } : {}) };
 }
 
 // "First Last" for display, "Last, First" for sorting, unless the file has its own display or sort name.
