@@ -39,14 +39,16 @@ function candidateBoxes(request: FastifyRequest, tx: Item, found: { id: number; 
   }
   for (const p of found) proposed.set(p.id, p.display_name);
   const checked = new Set(tx.allocations.flatMap((a) => (a.person ? [a.person.id] : [])));
-  return html`${[...proposed].map(([id, name]) => html`<label><input type="checkbox" name="person_id" value="${id}"${checked.has(id) ? html` checked` : ''}> ${name}</label>`)}`;
+  // Homonyms look alike: each name links to its person (opens their page) so the treasurer can tell them apart.
+  return html`${[...proposed].map(([id, name]) => html`<label><input type="checkbox" name="person_id" value="${id}"${checked.has(id) ? html` checked` : ''}> ${name} <a href="/people/${id}" class="muted">#${id}</a></label>`)}`;
 }
 
 function decisionForms(request: FastifyRequest, tx: Item, found: { id: number; display_name: string }[], query: string): SafeHtml {
   const t = request.t;
+  const boxes = candidateBoxes(request, tx, found);
   const kinds = ALLOCATION_KINDS.map((k) => html`<option value="${k}"${(tx.amount_cents < 0 ? 'expense' : 'dues') === k ? html` selected` : ''}>${t(`dues.kind.${k}` as MessageKey)}</option>`);
   return html`<form method="post" action="/bank/transactions/${tx.id}/allocations">${csrfField(request)}
-<fieldset><legend>${t('dues.assign')} / ${t('dues.split')}</legend>${candidateBoxes(request, tx, found)}</fieldset>
+${boxes.value ? html`<fieldset><legend>${t('dues.assign')} / ${t('dues.split')}</legend>${boxes}</fieldset>` : ''}
 <div class="filters"><label>${t('dues.kind')} <select name="kind">${kinds}</select></label><label>${t('dues.category')} <input name="category" size="12"></label>
 <button>${t('dues.confirm')}</button></div></form>
 <form method="get" action="/bank/review" class="filters" role="search"><input type="hidden" name="tx" value="${tx.id}"><label>${t('dues.find_person')} <input type="search" name="q" value="${query}"></label><button class="secondary">${t('form.search')}</button></form>`;
