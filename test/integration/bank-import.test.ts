@@ -65,6 +65,16 @@ forEachDialect('bank import and dues', (open) => {
     await expect(decideAllocation(t.ctx.db, SYSTEM, item.id, { shares: [{ person_id: bob.id, amount_cents: 2000, kind: 'dues', category: null }] })).rejects.toMatchObject({ status: 422 });
   });
 
+  it('does not make a member of someone whose transfer is a donation: it waits for review as a donation', async () => {
+    const eve = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Eve Janssens' });
+    const result = await importAndAllocate(t.ctx.db, SYSTEM, camt054([{ id: 'G1', amount: '50.00', ref: personReference(eve.id), name: 'EVE JANSSENS', text: 'don pour le nouveau serveur' }]), { filename: 'g.xml' });
+    expect(result).toMatchObject({ automatic: 0, toReview: 1 });
+    const [item] = (await reviewQueue(t.ctx.db)).items;
+    expect(item.allocations).toMatchObject([{ person_id: eve.id, kind: 'donation', status: 'to_review' }]);
+    await decideAllocation(t.ctx.db, SYSTEM, item.id, { shares: [{ person_id: eve.id, amount_cents: 5000, kind: 'donation', category: null }] });
+    expect(await getMembership(t.ctx.db, eve.id, 2026)).toBeNull();
+  });
+
   it('refuses hostile or broken files with a clear message and writes nothing', async () => {
     const hostile = Buffer.from('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><Document><BkToCstmrStmt>&lol2;</BkToCstmrStmt></Document>');
     await expect(importAndAllocate(t.ctx.db, SYSTEM, hostile, { filename: 'x.xml' })).rejects.toMatchObject({ status: 422 });

@@ -53,6 +53,21 @@ export async function allocateNew(db: Db, actor: Actor, transactionIds: number[]
   return { automatic, toReview: transactions.length - automatic };
 }
 
+// Words that say a credit is for something else than dues; words that say it is dues after all.
+const OTHER_PURPOSES: [string, RegExp][] = [
+  ['donation', /\b(don|dons|donation|gift|gifte?|schenking|soutien|steun)\b/],
+  ['hardware', /\b(materiel|hardware|routeur|router|raspberry|disque|materiaal|commande|bestelling|order)\b/],
+  ['service', /\b(frais|hebergement|hosting|abonnement|facture|factuur|invoice)\b/],
+];
+const DUES_WORDS = /\b(cotisation|cotis|lidgeld|lidmaatschap|adhesion|membership|dues|membre|lid)\b/;
+
+/** The kind a credit's text asks for: dues unless it names another purpose (and not dues). */
+export function purposeOf(text: string | null): string {
+  const folded = fold(text ?? '');
+  if (DUES_WORDS.test(folded)) return 'dues';
+  return OTHER_PURPOSES.find(([, words]) => words.test(folded))?.[0] ?? 'dues';
+}
+
 function allocationsFor(tx: Transaction, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number) {
   const base = { transaction_id: tx.id, created_at: nowIso(), decided_by: null, category: null as string | null, fiscal_year: null as number | null };
   if (rule) {
@@ -70,7 +85,10 @@ function allocationsFor(tx: Transaction, index: ReturnType<typeof buildMatchInde
   if (!proposal.shares.length) {
     return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: null, status: 'to_review' as const, matched_by: 'none', confidence: 0, reason_json: reason }];
   }
-  return proposal.shares.map((s) => ({ ...base, person_id: s.personId, amount_cents: s.amount, kind: 'dues', fiscal_year: duesYear, status, matched_by: proposal.evidence[0] ?? 'none', confidence: proposal.confidence, reason_json: reason }));
+  // A person is recognised but the text names another purpose (a donation, an order): the treasurer decides.
+  const kind = purposeOf(tx.communication);
+  const sure = kind === 'dues' ? status : ('to_review' as const);
+  return proposal.shares.map((s) => ({ ...base, person_id: s.personId, amount_cents: s.amount, kind, fiscal_year: kind === 'dues' ? duesYear : null, status: sure, matched_by: proposal.evidence[0] ?? 'none', confidence: proposal.confidence, reason_json: reason }));
 }
 
 /** The treasurer's decision on a movement: confirms, corrects, splits or categorises it; recorded, undoable, and memberships follow. */
