@@ -264,7 +264,7 @@ forEachDialect('pages', (open) => {
     expect(flashOf(member.body)).toBe('Saved.');
     await followRedirect(browser, await browser.post(`/people/${id}/memberships`, { year: '2026', status: 'excluded', changed_on: '2026-03-14', decision_ref: 'AG 2026-03-14 #4' }));
     const after = await browser.get(`/people/${id}`);
-    expect(after.body).toMatch(/<tr><td>2026<\/td><td>Excluded<\/td>\s*<td><\/td><td>2026-03-14<\/td><td>manual<\/td><td>AG 2026-03-14 #4<\/td><\/tr>/);
+    expect(after.body).toMatch(/<tr><td>2026<\/td><td>Excluded<\/td>\s*<td><\/td><td>2026-03-14<\/td><td>manual <span class="muted">\(recorded by hand: payments do not change it\)<\/span><\/td><td>AG 2026-03-14 #4<\/td><\/tr>/);
     expect(after.body).toMatch(/<tr><td>2025<\/td><td>Member<\/td>\s*<td>Effective<\/td><td>2025-02-03<\/td>/);
     expect((await api('GET', `/api/v1/people/${id}/memberships/2025`)).json()).toMatchObject({ status: 'member', effective: true });
   });

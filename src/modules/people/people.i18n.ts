@@ -33,6 +33,7 @@ export const peopleMessages = defineMessages({
     'memberships.decision_hint': 'required for an exclusion: the reference of the recorded decision',
     'memberships.exclusion_needs_decision': 'An exclusion must cite the recorded decision of the general assembly.',
     'memberships.note': 'Note', 'memberships.none': 'No membership recorded yet.',
+    'memberships.source_payment': 'from payments', 'memberships.manual_overrides': 'recorded by hand: payments do not change it',
   },
   fr: {
     'people.kind': 'Type', 'people.kind.individual': 'Personne physique', 'people.kind.organisation': 'Organisation',
@@ -65,6 +66,7 @@ export const peopleMessages = defineMessages({
     'memberships.decision_hint': 'obligatoire pour une exclusion : la référence de la décision enregistrée',
     'memberships.exclusion_needs_decision': "Une exclusion doit citer la décision enregistrée de l'assemblée générale.",
     'memberships.note': 'Note', 'memberships.none': 'Aucune adhésion enregistrée.',
+    'memberships.source_payment': 'd’après les paiements', 'memberships.manual_overrides': 'saisi à la main : les paiements ne le changent pas',
   },
   nl: {
     'people.kind': 'Soort', 'people.kind.individual': 'Natuurlijk persoon', 'people.kind.organisation': 'Organisatie',
@@ -97,5 +99,6 @@ export const peopleMessages = defineMessages({
     'memberships.decision_hint': 'verplicht bij een uitsluiting: de referentie van de geregistreerde beslissing',
     'memberships.exclusion_needs_decision': 'Een uitsluiting moet de geregistreerde beslissing van de algemene vergadering vermelden.',
     'memberships.note': 'Notitie', 'memberships.none': 'Nog geen lidmaatschap geregistreerd.',
+    'memberships.source_payment': 'volgens de betalingen', 'memberships.manual_overrides': 'met de hand ingevoerd: betalingen veranderen het niet',
   },
 });

@@ -32,7 +32,7 @@ ${row('people.organisations', person.organisations.length ? html`${person.organi
 export function membershipSection(request: FastifyRequest, person: Person, memberships: Membership[], state: FormState): SafeHtml {
   const t = request.t;
   const rows = memberships.map((m) => html`<tr><td>${m.year}</td><td>${t(`memberships.status.${m.status}` as MessageKey)}</td>
-<td>${m.effective ? t('memberships.effective_yes') : ''}</td><td>${m.changed_on}</td><td>${m.source}</td><td>${m.decision_ref ?? ''}</td></tr>`);
+<td>${m.effective ? t('memberships.effective_yes') : ''}</td><td>${m.changed_on}</td><td>${m.source === 'payment' ? t('memberships.source_payment') : html`${m.source} <span class="muted">(${t('memberships.manual_overrides')})</span>`}</td><td>${m.decision_ref ?? ''}</td></tr>`);
   const table = memberships.length
     ? html`<table class="responsive"><thead><tr><th>${t('memberships.year')}</th><th>${t('memberships.status')}</th><th>${t('memberships.effective')}</th><th>${t('memberships.changed_on')}</th><th>${t('memberships.source')}</th><th>${t('memberships.decision_ref')}</th></tr></thead><tbody>${rows}</tbody></table>`
     : html`<p class="muted">${t('memberships.none')}</p>`;
