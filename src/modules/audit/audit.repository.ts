@@ -35,3 +35,8 @@ export async function selectLatestAuditId(db: Db): Promise<number> {
   const row = await db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
   return Number(row?.id ?? 0);
 }
+
+/** Appends many entries to the audit log at once (bulk work such as an import). */
+export async function insertAudits(db: Db, rows: Insertable<AuditLogTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
+}

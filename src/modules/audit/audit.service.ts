@@ -1,7 +1,7 @@
 import type { Actor } from '../../core/actor.js';
 import { nowIso } from '../../core/clock.js';
 import type { Db } from '../../storage/database.js';
-import { insertAudit, redactAuditForEntity, selectAuditForEntity, selectLatestAuditId } from './audit.repository.js';
+import { insertAudit, insertAudits, redactAuditForEntity, selectAuditForEntity, selectLatestAuditId } from './audit.repository.js';
 
 /** One change as shown in a history. */
 export interface AuditEntry {
@@ -29,6 +29,15 @@ export async function recordChange(
     before_json: change.before === undefined ? null : JSON.stringify(change.before),
     after_json: change.after === undefined ? null : JSON.stringify(change.after),
   });
+}
+
+/** Records many changes at once, in order (bulk work: one statement per 500 entries). */
+export async function recordChanges(db: Db, actor: Actor, changes: { action: string; entityType: string; entityId: string | number; before?: unknown; after?: unknown }[]): Promise<void> {
+  const at = nowIso();
+  await insertAudits(db, changes.map((change) => ({
+    at, actor_account_id: actor.accountId, actor_label: actor.label, action: change.action, entity_type: change.entityType, entity_id: String(change.entityId),
+    before_json: change.before === undefined ? null : JSON.stringify(change.before), after_json: change.after === undefined ? null : JSON.stringify(change.after),
+  })));
 }
 
 /** The history of one entity, newest first. */

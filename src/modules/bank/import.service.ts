@@ -7,6 +7,8 @@ import type { Database } from '../../storage/schema.js';
 import { isMessageKey } from '../../i18n/index.js';
 import { type Db, inTransaction } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
+import type { Selectable } from 'kysely';
+import type { BankTransactionsTable } from './bank.table.js';
 import * as repo from './bank.repository.js';
 import { detectFormat } from './parsers/detect.js';
 import { parseStatementFile } from './parsers/index.js';
@@ -21,9 +23,14 @@ export interface ImportRequest extends ParseOptions {
   dryRun?: boolean;
   /** Called every few hundred movements with the number read so far (progress bars). */
   onProgress?: (entries: number) => void;
-  /** Called with the ids of the movements this import added, inside its transaction (matching). */
-  onAdded?: (db: Db, transactionIds: number[]) => Promise<void>;
+  /** Called with each batch of movements this import added (with their ids), inside its transaction (matching). */
+  onAdded?: (db: Db, movements: AddedMovement[]) => Promise<void>;
+  /** Called once every movement is in, before the transaction commits (bulk work such as memberships). */
+  onDone?: (db: Db) => Promise<void>;
 }
+
+/** A movement as this import inserted it, with its new id. */
+export type AddedMovement = Selectable<BankTransactionsTable>;
 
 /** One statement as the import saw it. */
 export interface StatementSummary {
@@ -100,6 +107,7 @@ async function runImport(trx: Db, actor: Actor, bytes: Buffer, format: Statement
     } else summary.statements.push(await writer.close(event.closing));
   }
   request.onProgress?.(read);
+  await request.onDone?.(trx);
   summary.added = summary.statements.reduce((n, s) => n + s.added, 0);
   summary.duplicates = summary.statements.reduce((n, s) => n + s.duplicates, 0);
   await repo.updateImportSummary(trx, importId, summary);
@@ -156,15 +164,16 @@ class StatementWriter {
     const fresh = batch.filter((b) => !known.has(b.identity) && !seen.has(b.identity) && seen.add(b.identity));
     this.stats.duplicates += batch.length - fresh.length;
     const now = nowIso();
-    const ids = await repo.insertTransactions(this.db, fresh.map(({ entry: e, identity }) => ({
+    const rows: Omit<AddedMovement, 'id'>[] = fresh.map(({ entry: e, identity }) => ({
       bank_account_id: this.accountId, statement_id: this.statementId, import_id: this.importId, identity,
       booking_date: e.bookingDate, value_date: e.valueDate, amount_cents: e.amount, currency: e.currency,
       counterparty_name: e.counterpartyName, counterparty_iban: e.counterpartyIban, counterparty_account: e.counterpartyAccount,
       counterparty_bic: e.counterpartyBic, structured_ref: e.structuredReference, communication: e.communication,
       bank_ref: e.bankReference, end_to_end_id: e.endToEndId, tx_id: e.transactionId, raw: e.raw, created_at: now,
-    })));
+    }));
+    const ids = await repo.insertTransactions(this.db, rows);
     this.stats.added += ids.length;
-    if (ids.length && this.request.onAdded) await this.request.onAdded(this.db, ids);
+    if (ids.length && this.request.onAdded) await this.request.onAdded(this.db, rows.map((row, i) => ({ ...row, id: ids[i] })));
   }
 
   async close(closing: { amount: number; date: string | null } | null): Promise<StatementSummary> {

@@ -9,7 +9,7 @@ import { transactionsByIds } from '../bank/bank.service.js';
 import { getSettings } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
 import { type AllocationDecision, allocationDecision } from './dues.schema.js';
-import { deriveMemberships, duesYearOf, getDuesPolicy } from './dues.service.js';
+import { deriveMemberships, duesYearOf, getDuesPolicy, touch, type TouchedYears } from './dues.service.js';
 import { buildMatchIndex, matchCredit, personReference } from './matcher.js';
 import type { Directory, MatchProposal } from './matcher.types.js';
 
@@ -27,30 +27,45 @@ export async function loadDirectory(db: Db): Promise<Directory> {
   };
 }
 
-function ruleFor(tx: Transaction, rules: Rule[]): Rule | undefined {
+function ruleFor(tx: MovementForAllocation, rules: Rule[]): Rule | undefined {
   const text = fold(`${tx.counterparty_name ?? ''} ${tx.communication ?? ''}`);
   const direction = tx.amount_cents >= 0 ? 'credit' : 'debit';
   return rules.find((r) => (r.direction === 'any' || r.direction === direction) && text.includes(r.pattern));
 }
 
-/** Proposes and, when sure, makes the allocations of new movements; the rest waits in the review queue. */
-export async function allocateNew(db: Db, actor: Actor, transactionIds: number[], context?: { index: ReturnType<typeof buildMatchIndex> }): Promise<{ automatic: number; toReview: number }> {
-  const index = context?.index ?? buildMatchIndex(await loadDirectory(db));
-  const [transactions, rules, policy, settings] = await Promise.all([transactionsByIds(db, transactionIds), repo.selectRules(db), getDuesPolicy(db), getSettings(db)]);
+/** The movement fields allocation needs (a new movement as inserted, or one read back). */
+export type MovementForAllocation = Pick<Transaction, 'id' | 'amount_cents' | 'currency' | 'booking_date' | 'counterparty_name' | 'counterparty_iban' | 'structured_ref' | 'communication'>;
+
+/** What allocating a batch needs, loaded once per import: the match index, rules, policy, and the years it touches. */
+export interface AllocationContext {
+  index: ReturnType<typeof buildMatchIndex>;
+  rules: Rule[];
+  policy: Awaited<ReturnType<typeof getDuesPolicy>>;
+  startMonth: number;
+  touched: TouchedYears;
+}
+
+/** Loads the allocation context once (people, IBANs, rules, dues policy, fiscal year start). */
+export async function allocationContext(db: Db): Promise<AllocationContext> {
+  const [directory, rules, policy, settings] = await Promise.all([loadDirectory(db), repo.selectRules(db), getDuesPolicy(db), getSettings(db)]);
+  return { index: buildMatchIndex(directory), rules, policy, startMonth: settings.fiscal_year_start_month, touched: new Map() };
+}
+
+/**
+ * Proposes and, when sure, makes the allocations of new movements; the rest waits in the review queue.
+ * The people and years it makes members of are collected in `context.touched` for one bulk derivation at the end.
+ */
+export async function allocateNew(db: Db, movements: MovementForAllocation[], context: AllocationContext): Promise<{ automatic: number; toReview: number }> {
   const rows: Parameters<typeof repo.insertAllocations>[1] = [];
-  const derive = new Map<number, Set<number>>();
   let automatic = 0;
-  for (const tx of transactions) {
-    const made = allocationsFor(tx, index, ruleFor(tx, rules), duesYearOf(tx.booking_date, policy, settings.fiscal_year_start_month));
+  for (const tx of movements) {
+    const made = allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth));
     rows.push(...made);
     if (made.every((r) => r.status === 'auto')) automatic++;
-    for (const r of made) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) {
-      derive.set(r.person_id, (derive.get(r.person_id) ?? new Set()).add(r.fiscal_year));
-    }
+    for (const r of made) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) touch(context.touched, r.person_id, r.fiscal_year);
   }
   await repo.insertAllocations(db, rows);
-  for (const [personId, years] of derive) await deriveMemberships(db, actor, personId, years);
-  return { automatic, toReview: transactions.length - automatic };
+  return { automatic, toReview: movements.length - automatic };
 }
 
 // Words that say a credit is for something else than dues; words that say it is dues after all.
@@ -68,7 +83,7 @@ export function purposeOf(text: string | null): string {
   return OTHER_PURPOSES.find(([, words]) => words.test(folded))?.[0] ?? 'dues';
 }
 
-function allocationsFor(tx: Transaction, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number) {
+function allocationsFor(tx: MovementForAllocation, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number) {
   const base = { transaction_id: tx.id, created_at: nowIso(), decided_by: null, category: null as string | null, fiscal_year: null as number | null };
   if (rule) {
     return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: rule.kind, category: rule.category, status: 'auto' as const, matched_by: 'rule', confidence: 100, reason_json: JSON.stringify({ key: 'dues.reason.rule', params: { pattern: rule.pattern } }) }];
@@ -135,9 +150,9 @@ function snapshotOf(a: Share & { status?: string }) {
 }
 
 async function rederive(db: Db, actor: Actor, allocations: { person_id: number | null; fiscal_year?: number | null; kind: string | null }[]): Promise<void> {
-  const years = new Map<number, Set<number>>();
-  for (const a of allocations) if (a.person_id && a.kind === 'dues' && a.fiscal_year) years.set(a.person_id, (years.get(a.person_id) ?? new Set()).add(a.fiscal_year));
-  for (const [personId, ys] of years) await deriveMemberships(db, actor, personId, ys);
+  const touched: TouchedYears = new Map();
+  for (const a of allocations) if (a.person_id && a.kind === 'dues' && a.fiscal_year) touch(touched, a.person_id, a.fiscal_year);
+  await deriveMemberships(db, actor, touched);
 }
 
 /** Categorises, with the current rules, the movements of the review queue that a rule now matches. */

@@ -79,14 +79,6 @@ export async function deleteRule(db: Db, id: number): Promise<void> {
   await db.deleteFrom('category_rules').where('id', '=', id).execute();
 }
 
-/** Dues allocations (made or confirmed) of a person for a year, with their dates. */
-export async function selectDuesOf(db: Db, personId: number) {
-  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
-    .select(['allocations.amount_cents', 'allocations.fiscal_year', 'bank_transactions.booking_date', 'allocations.transaction_id'])
-    .where('allocations.person_id', '=', personId).where('allocations.kind', '=', 'dues').where('allocations.status', '!=', 'to_review')
-    .orderBy('bank_transactions.booking_date').execute();
-}
-
 /** Every allocation of a year's fiscal range for the year overview. */
 export async function selectAllocationsBetween(db: Db, from: string, to: string) {
   return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
@@ -108,4 +100,13 @@ export async function selectAllocationsOfPerson(db: Db, personId: number) {
     .select(['allocations.id', 'allocations.amount_cents', 'allocations.kind', 'allocations.category', 'allocations.status', 'allocations.fiscal_year',
       'bank_transactions.id as transaction_id', 'bank_transactions.booking_date', 'bank_transactions.currency', 'bank_transactions.counterparty_name', 'bank_transactions.communication'])
     .where('allocations.person_id', '=', personId).orderBy('bank_transactions.booking_date', 'desc').execute();
+}
+
+/** Dues allocations (made or confirmed) of several people, with their dates (bulk derivation). */
+export async function selectDuesOfPeople(db: Db, personIds: number[]) {
+  if (!personIds.length) return [];
+  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+    .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.fiscal_year', 'bank_transactions.booking_date'])
+    .where('allocations.person_id', 'in', personIds).where('allocations.kind', '=', 'dues').where('allocations.status', '!=', 'to_review')
+    .orderBy('bank_transactions.booking_date').execute();
 }

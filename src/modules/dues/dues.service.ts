@@ -1,7 +1,7 @@
 import type { Actor } from '../../core/actor.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
-import { applyDerivedMembership } from '../memberships/memberships.service.js';
+import { applyDerivedMemberships, type DerivedYear } from '../memberships/memberships.service.js';
 import { fiscalYearBounds, fiscalYearOf, getModuleSetting, getSettings, saveModuleSetting } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
 import { type DuesPolicy, duesPolicyInput } from './dues.schema.js';
@@ -60,15 +60,34 @@ export function memberFromPayments(payments: { amount_cents: number; fiscal_year
   return { member: true, date: counted[0].booking_date };
 }
 
-/** Re-derives a person's membership for the given years from their dues (manual records win and are kept). */
-export async function deriveMemberships(db: Db, actor: Actor, personId: number, years: Iterable<number>): Promise<void> {
+/** People and the fiscal years whose membership their dues may have changed. */
+export type TouchedYears = Map<number, Set<number>>;
+
+/** Adds a person's year to a set of touched years. */
+export function touch(touched: TouchedYears, personId: number, year: number): void {
+  touched.set(personId, (touched.get(personId) ?? new Set()).add(year));
+}
+
+/** Re-derives memberships from dues for the touched people and years, in bulk (manual records win and are kept). */
+export async function deriveMemberships(db: Db, actor: Actor, touched: TouchedYears): Promise<void> {
+  if (!touched.size) return;
   const policy = await getDuesPolicy(db);
   const { fiscal_year_start_month: startMonth } = await getSettings(db);
-  const payments = await repo.selectDuesOf(db, personId);
-  const touched = new Set<number>();
-  for (const year of years) for (const y of [year, year + 1]) touched.add(y);
-  for (const year of touched) {
-    const paid = memberFromPayments(payments, year, policy, startMonth);
-    if (paid.member || year <= Math.max(...years)) await applyDerivedMembership(db, actor, personId, year, paid);
+  const ids = [...touched.keys()];
+  const derived: DerivedYear[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const payments = new Map<number, Awaited<ReturnType<typeof repo.selectDuesOfPeople>>>();
+    for (const p of await repo.selectDuesOfPeople(db, chunk)) payments.set(p.person_id as number, [...(payments.get(p.person_id as number) ?? []), p]);
+    for (const personId of chunk) {
+      const years = touched.get(personId) as Set<number>;
+      const latest = Math.max(...years);
+      // A rolling policy may also cover the next year: it is derived when the payments make a member of it.
+      for (const year of new Set([...years].flatMap((y) => [y, y + 1]))) {
+        const paid = memberFromPayments(payments.get(personId) ?? [], year, policy, startMonth);
+        if (paid.member || year <= latest) derived.push({ personId, year, ...paid });
+      }
+    }
   }
+  await applyDerivedMemberships(db, actor, derived);
 }

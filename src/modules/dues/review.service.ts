@@ -7,21 +7,24 @@ import { historyOf } from '../audit/audit.service.js';
 import { transactionsByIds } from '../bank/bank.service.js';
 import { type ImportRequest, importStatementFile } from '../bank/import.service.js';
 import { getPeople } from '../people/people.service.js';
-import { allocateNew, loadDirectory, restoreAllocations } from './allocation.service.js';
+import { allocateNew, type AllocationContext, allocationContext, restoreAllocations } from './allocation.service.js';
+import { deriveMemberships } from './dues.service.js';
 import * as repo from './dues.repository.js';
-import { buildMatchIndex } from './matcher.js';
 
-/** Imports a statement file and allocates its new movements, all in the import's one transaction. */
+/** Imports a statement file and allocates its new movements, all in the import's one transaction; memberships follow once, at the end. */
 export async function importAndAllocate(db: Kysely<Database>, actor: Actor, bytes: Buffer, request: ImportRequest) {
-  let index: ReturnType<typeof buildMatchIndex> | undefined;
+  let context: AllocationContext | undefined;
   const matched = { automatic: 0, toReview: 0 };
   const summary = await importStatementFile(db, actor, bytes, {
     ...request,
-    onAdded: async (trx, ids) => {
-      index ??= buildMatchIndex(await loadDirectory(trx));
-      const result = await allocateNew(trx, actor, ids, { index });
+    onAdded: async (trx, movements) => {
+      context ??= await allocationContext(trx);
+      const result = await allocateNew(trx, movements, context);
       matched.automatic += result.automatic;
       matched.toReview += result.toReview;
+    },
+    onDone: async (trx) => {
+      if (context) await deriveMemberships(trx, actor, context.touched);
     },
   });
   return { ...summary, ...matched };

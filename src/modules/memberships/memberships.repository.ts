@@ -44,3 +44,18 @@ export async function countByStatus(db: Db, year: number) {
 export async function deleteMembership(db: Db, personId: number, year: number): Promise<void> {
   await db.deleteFrom('memberships').where('person_id', '=', personId).where('year', '=', year).execute();
 }
+
+/** Membership rows of several people for the given years (bulk derivation). */
+export async function selectMembershipsOf(db: Db, personIds: number[], years: number[]) {
+  if (!personIds.length || !years.length) return [];
+  return db.selectFrom('memberships').selectAll().where('person_id', 'in', personIds).where('year', 'in', years).execute();
+}
+
+/** Inserts or replaces many membership rows in one statement. */
+export async function upsertMemberships(db: Db, rows: Insertable<MembershipsTable>[]): Promise<void> {
+  if (!rows.length) return;
+  await db.insertInto('memberships').values(rows).onConflict((oc) => oc.columns(['person_id', 'year']).doUpdateSet((eb) => ({
+    status: eb.ref('excluded.status'), effective: eb.ref('excluded.effective'), changed_on: eb.ref('excluded.changed_on'),
+    source: eb.ref('excluded.source'), decision_ref: eb.ref('excluded.decision_ref'), note: eb.ref('excluded.note'), updated_at: eb.ref('excluded.updated_at'),
+  }))).execute();
+}

@@ -3,7 +3,7 @@ import { nowIso, today } from '../../core/clock.js';
 import { notFound } from '../../core/errors.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
-import { recordChange } from '../audit/audit.service.js';
+import { recordChange, recordChanges } from '../audit/audit.service.js';
 import { getPerson } from '../people/people.service.js';
 import { fiscalYearOf, getSettings } from '../settings/settings.service.js';
 import * as repo from './memberships.repository.js';
@@ -91,26 +91,41 @@ export async function membershipCounts(db: Db, year: number): Promise<Record<str
 /** The source recorded on memberships derived from payments; any other source is a manual decision that wins. */
 export const PAYMENT_SOURCE = 'payment';
 
+/** What payments say of one person's year, for bulk derivation. */
+export interface DerivedYear {
+  personId: number;
+  year: number;
+  member: boolean;
+  date: string | null;
+}
+
 /**
- * Applies what the payments say of a person's year: member (from `date`) or not. A manual record (exemption,
- * exclusion, resignation...) overrides the payments and is left alone; returns what happened.
+ * Applies many derived years at once (an import touching thousands of people): reads the current rows in chunks,
+ * writes the changes in multi-row statements, and records them in the audit log; manual records are left alone.
  */
-export async function applyDerivedMembership(db: Db, actor: Actor, personId: number, year: number, paid: { member: boolean; date: string | null }): Promise<'member' | 'cleared' | 'manual' | 'unchanged'> {
-  const before = await repo.selectMembership(db, personId, year);
-  if (before && before.source !== PAYMENT_SOURCE) return 'manual';
-  if (!paid.member) {
-    if (!before) return 'unchanged';
-    await repo.deleteMembership(db, personId, year);
-    await recordChange(db, actor, { action: 'membership.derived', entityType: 'person', entityId: personId, before: toMembership(before), after: null });
-    return 'cleared';
+export async function applyDerivedMemberships(db: Db, actor: Actor, derived: DerivedYear[]): Promise<void> {
+  const now = nowIso();
+  for (let i = 0; i < derived.length; i += 500) {
+    const chunk = derived.slice(i, i + 500);
+    const rows = await repo.selectMembershipsOf(db, [...new Set(chunk.map((d) => d.personId))], [...new Set(chunk.map((d) => d.year))]);
+    const current = new Map(rows.map((r) => [`${r.person_id}/${r.year}`, r]));
+    const upserts: Parameters<typeof repo.upsertMemberships>[1] = [];
+    const audits: Parameters<typeof recordChanges>[2] = [];
+    for (const d of chunk) {
+      const before = current.get(`${d.personId}/${d.year}`);
+      if (before && before.source !== PAYMENT_SOURCE) continue;
+      if (!d.member) {
+        if (!before) continue;
+        await repo.deleteMembership(db, d.personId, d.year);
+        audits.push({ action: 'membership.derived', entityType: 'person', entityId: d.personId, before: toMembership(before), after: null });
+        continue;
+      }
+      if (before?.status === 'member' && before.changed_on === d.date) continue;
+      const row = { person_id: d.personId, year: d.year, status: 'member' as const, effective: before?.effective ?? 0, changed_on: d.date ?? today(), source: PAYMENT_SOURCE, decision_ref: null, note: null, updated_at: now };
+      upserts.push(row);
+      audits.push({ action: 'membership.derived', entityType: 'person', entityId: d.personId, before: before ? toMembership(before) : null, after: toMembership(row) });
+    }
+    await repo.upsertMemberships(db, upserts);
+    await recordChanges(db, actor, audits);
   }
-  if (before?.status === 'member' && before.changed_on === paid.date) return 'unchanged';
-  const changedOn = paid.date ?? today();
-  await repo.upsertMembership(db, {
-    person_id: personId, year, status: 'member', effective: before?.effective ?? 0, changed_on: changedOn,
-    source: PAYMENT_SOURCE, decision_ref: null, note: null, updated_at: nowIso(),
-  });
-  const after = await repo.selectMembership(db, personId, year);
-  await recordChange(db, actor, { action: 'membership.derived', entityType: 'person', entityId: personId, before: before ? toMembership(before) : null, after: after ? toMembership(after) : null });
-  return 'member';
 }
