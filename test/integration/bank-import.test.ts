@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { getMembership } from '../../src/modules/memberships/memberships.service.js';
@@ -10,19 +8,19 @@ import { createPerson } from '../../src/modules/people/people.service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { camt054 } from '../fixtures/camt054.js';
+import { corpusFile, haveCorpus } from '../helpers/statements.js';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/bank');
 const FILES = ['coda-ontvangen-2012.txt', 'coda-v2.3-single.txt', 'coda-v2.3-multi.txt', 'test-camt053.xml', 'test-camt053-txdtls.xml', 'test-camt053-no-ntry.xml', 'test-camt054.xml', 'test_ofx.ofx', 'test_ofx_iban.ofx'];
-if (!existsSync(CORPUS)) console.warn(`\n*** bank corpus tests use only generated files: ${CORPUS} is absent ***\n`);
+const HAVE_CORPUS = haveCorpus('bank import');
 
 forEachDialect('bank import and dues', (open) => {
   let t: TestApp;
   beforeEach(async () => { t = await startTestApp(await open()); });
   afterEach(() => t.close());
 
-  it.skipIf(!existsSync(CORPUS))('imports every real statement file once: the second import adds nothing', async () => {
+  it.skipIf(!HAVE_CORPUS)('imports every real statement file once: the second import adds nothing', async () => {
     for (const name of FILES) {
-      const bytes = readFileSync(join(CORPUS, name));
+      const bytes = corpusFile(name);
       const first = await importAndAllocate(t.ctx.db, SYSTEM, bytes, { filename: name });
       const again = await importAndAllocate(t.ctx.db, SYSTEM, bytes, { filename: name });
       expect(again.added, name).toBe(0);

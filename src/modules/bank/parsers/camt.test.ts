@@ -1,14 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCamt, parseCamtXmlOnly } from './camt.js';
 import { toMinorUnits } from './money.js';
 import type { ParsedBalance, ParsedEntry, ParsedStatementHeader, StatementError, StatementEvent } from './types.js';
 import { XML_CHUNK_BYTES } from './xml-stream.js';
+import { CORPUS, corpusFile, haveCorpus } from '../../../../test/helpers/statements.js';
 
-const CORPUS = join(import.meta.dirname, '../../../../../shared/corpus/bank');
-const HAVE_CORPUS = existsSync(CORPUS);
-if (!HAVE_CORPUS) console.warn(`camt conformance tests skipped: ${CORPUS} is absent`);
+const HAVE_CORPUS = haveCorpus('camt');
 
 interface ParsedStatement {
   header: ParsedStatementHeader;
@@ -42,7 +41,7 @@ function parseText(xml: string): ParsedStatement[] {
 }
 
 function parseFile(name: string): ParsedStatement[] {
-  return statements(parseCamt(readFileSync(join(CORPUS, name))));
+  return statements(parseCamt(corpusFile(name)));
 }
 
 function failure(xml: string | Buffer): StatementError {

@@ -1,13 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatBelgianReference, isValidBelgianReference } from '../references.js';
 import { parseCoda } from './coda.js';
 import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
+import { corpusFile, haveCorpus } from '../../../../test/helpers/statements.js';
 
-const CORPUS = join(import.meta.dirname, '../../../../../shared/corpus/bank');
-const HAVE_CORPUS = existsSync(CORPUS);
-if (!HAVE_CORPUS) console.warn(`CODA conformance tests skipped: ${CORPUS} is absent`);
+const HAVE_CORPUS = haveCorpus('CODA');
 
 interface ParsedStatement {
   header: ParsedStatementHeader;
@@ -37,7 +35,7 @@ function statements(events: Iterable<StatementEvent>): ParsedStatement[] {
 }
 
 function corpus(name: string): Buffer {
-  return readFileSync(join(CORPUS, name));
+  return corpusFile(name);
 }
 
 function parse(bytes: Buffer): ParsedStatement[] {

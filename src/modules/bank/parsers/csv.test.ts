@@ -1,13 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dateReader, guessCsvProfile, guessDateFormat, parseCsv } from './csv.js';
 import { plainAmount } from './detect.js';
 import { type CsvProfile, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
+import { corpusFile, haveCorpus, statementFailure } from '../../../../test/helpers/statements.js';
 
-const CORPUS = join(import.meta.dirname, '../../../../../shared/corpus/bank');
-const HAVE_CORPUS = existsSync(CORPUS);
-if (!HAVE_CORPUS) console.warn(`CSV conformance tests skipped: ${CORPUS} is absent`);
+const HAVE_CORPUS = haveCorpus('CSV');
 
 function collect(events: Iterable<StatementEvent>): { header: ParsedStatementHeader; entries: ParsedEntry[] } {
   const list = [...events];
@@ -19,18 +17,10 @@ function collect(events: Iterable<StatementEvent>): { header: ParsedStatementHea
 
 const parse = (bytes: Buffer | string, csvProfile?: CsvProfile) =>
   collect(parseCsv(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes, { csvProfile }));
-const corpus = (name: string): Buffer => readFileSync(join(CORPUS, name));
+const corpus = (name: string): Buffer => corpusFile(name);
 const facts = (entries: ParsedEntry[]) => entries.map((e) => [e.bookingDate, e.amount, e.currency, e.counterpartyName]);
 
-function failure(run: () => unknown): StatementError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof StatementError) return error;
-    throw error;
-  }
-  throw new Error('expected a StatementError');
-}
+const failure = statementFailure;
 
 const BELGIAN: CsvProfile = {
   name: 'Banque belge',

@@ -1,25 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeText, detectFormat, looksBinary } from './detect.js';
 import { isStatementFormat, MAX_STATEMENT_BYTES, parseStatementFile } from './index.js';
 import { StatementError, type StatementEvent, type StatementFormat } from './types.js';
+import { CORPUS, corpusFile, haveCorpus, statementFailure } from '../../../../test/helpers/statements.js';
 
-const CORPUS = join(import.meta.dirname, '../../../../../shared/corpus/bank');
-const HAVE_CORPUS = existsSync(CORPUS);
-if (!HAVE_CORPUS) console.warn(`statement format detection tests on real files skipped: ${CORPUS} is absent`);
+const HAVE_CORPUS = haveCorpus('statement format detection');
 
 const detect = (text: string): StatementFormat | null => detectFormat(Buffer.from(text, 'utf8'));
 
-function failure(run: () => unknown): StatementError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof StatementError) return error;
-    throw error;
-  }
-  throw new Error('expected a StatementError');
-}
+const failure = statementFailure;
 
 const CODA_HEADER = `0000002012372505        00178299  DE MEYER LUC              KREDBEBB   00820512012 00000${' '.repeat(39)}2`;
 
@@ -66,7 +56,7 @@ describe.skipIf(!HAVE_CORPUS)('detectFormat on every real file', () => {
     it(name, () => {
       const rule = expected.find(([pattern]) => pattern.test(name));
       expect(rule, `no expectation for ${name}`).toBeDefined();
-      expect(detectFormat(readFileSync(join(CORPUS, name)))).toBe(rule?.[1]);
+      expect(detectFormat(corpusFile(name))).toBe(rule?.[1]);
     });
   }
 });
@@ -100,7 +90,7 @@ describe('parseStatementFile', () => {
 
   it.skipIf(!HAVE_CORPUS)('reads every real statement file it detects (the refused OFX aside)', () => {
     for (const name of readdirSync(CORPUS).filter((n) => !/\.(pydata|md)$/.test(n))) {
-      const run = () => [...parseStatementFile(readFileSync(join(CORPUS, name)))];
+      const run = () => [...parseStatementFile(corpusFile(name))];
       if (name === 'test_ofx_wrong.ofx') expect(failure(run).key, name).toBe('bank.ofx_missing_element');
       else expect(run().filter((e) => e.type === 'statement').length, name).toBeGreaterThan(0);
     }

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOfx } from './ofx.js';
 import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
+import { CORPUS, corpusFile, haveCorpus, statementFailure } from '../../../../test/helpers/statements.js';
 
-const CORPUS = join(import.meta.dirname, '../../../../../shared/corpus/bank');
-const HAVE_CORPUS = existsSync(CORPUS);
-if (!HAVE_CORPUS) console.warn(`OFX conformance tests skipped: ${CORPUS} is absent`);
+const HAVE_CORPUS = haveCorpus('OFX');
 
 interface Statement {
   header: ParsedStatementHeader;
@@ -25,17 +24,9 @@ function collect(events: Iterable<StatementEvent>): Statement[] {
 }
 
 const parse = (text: string): Statement[] => collect(parseOfx(Buffer.from(text, 'utf8')));
-const corpus = (name: string): Statement[] => collect(parseOfx(readFileSync(join(CORPUS, name))));
+const corpus = (name: string): Statement[] => collect(parseOfx(corpusFile(name)));
 
-function failure(run: () => unknown): StatementError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof StatementError) return error;
-    throw error;
-  }
-  throw new Error('expected a StatementError');
-}
+const failure = statementFailure;
 
 const SGML = `OFXHEADER:100
 DATA:OFXSGML

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseQif } from './qif.js';
 import { type ParsedEntry, type ParseOptions, StatementError, type StatementEvent } from './types.js';
+import { CORPUS, haveCorpus, statementFailure } from '../../../../test/helpers/statements.js';
 
-const CORPUS = join(import.meta.dirname, '../../../../../shared/corpus/bank');
-const HAVE_CORPUS = existsSync(CORPUS);
-if (!HAVE_CORPUS) console.warn(`QIF conformance tests skipped: ${CORPUS} is absent`);
+const HAVE_CORPUS = haveCorpus('QIF');
 
 function entries(events: Iterable<StatementEvent>): ParsedEntry[][] {
   const result: ParsedEntry[][] = [];
@@ -21,15 +20,7 @@ const parse = (text: string, options?: ParseOptions): ParsedEntry[][] => entries
 const dates = (text: string, options?: ParseOptions): string[] => parse(text, options).flat().map((e) => e.bookingDate);
 const qif = (...dateTexts: string[]): string => `!Type:Bank\n${dateTexts.map((d) => `D${d}\nT10.00\n^\n`).join('')}`;
 
-function failure(run: () => unknown): StatementError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof StatementError) return error;
-    throw error;
-  }
-  throw new Error('expected a StatementError');
-}
+const failure = statementFailure;
 
 describe('QIF', () => {
   it('reads the fields of a record', () => {

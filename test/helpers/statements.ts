@@ -1,0 +1,30 @@
+// Shared by the statement parser tests: where the real bank files are, and how to catch a parser's refusal.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StatementError } from '../../src/modules/bank/parsers/types.js';
+
+/** The real bank statement files shipped beside the project (../shared/corpus/bank). */
+export const CORPUS = join(import.meta.dirname, '../../../shared/corpus/bank');
+
+/** Whether the corpus is there; when it is not, says so once per suite (conformance tests then skip, visibly). */
+export function haveCorpus(suite: string): boolean {
+  const present = existsSync(CORPUS);
+  if (!present) console.warn(`${suite} conformance tests skipped: ${CORPUS} is absent`);
+  return present;
+}
+
+/** The bytes of a corpus file. */
+export function corpusFile(name: string): Buffer {
+  return readFileSync(join(CORPUS, name));
+}
+
+/** Runs a parse that must be refused and returns the StatementError it raised (any other outcome fails the test). */
+export function statementFailure(run: () => unknown): StatementError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof StatementError) return error;
+    throw error;
+  }
+  throw new Error('expected a StatementError');
+}
