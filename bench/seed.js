@@ -3,18 +3,7 @@
 import { fold } from '../dist/core/text.js';
 import { personColumns } from '../dist/modules/people/people.service.js';
 import { migrateToLatest, openStorage } from '../dist/storage/database.js';
-
-/** A small deterministic PRNG (mulberry32), so every run seeds the same data. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, prng, weighted } from './random.js';
 
 const FIRST_FR = ['Hélène', 'Élodie', 'Chloé', 'Zoé', 'Léa', 'Noémie', 'Mélanie', 'Gaëlle', 'Anaïs', 'Jérôme', 'Frédéric', 'André', 'Benoît', 'François',
   'Loïc', 'Raphaël', 'Théo', 'Joël', 'Céline', 'Stéphane', 'Cédric', 'Aurélie', 'Sébastien', 'Émile', 'Agnès', 'Maëlle', 'Inès', 'Clément', 'Valérie',
@@ -73,17 +62,6 @@ const ORG_NAME = ['Les Amis de la Terre', 'Hackerspace Bruxelles', 'De Buurtwerk
   'Radio Panik', 'Les Ateliers Numériques', 'Open Knowledge', 'Het Wijkhuis', 'Le Jardin Partagé', 'Café Citoyen', 'Quartier Libre', 'Média Libre'];
 const STATUSES = [['member', 55], ['pending', 15], ['lapsed', 20], ['resigned', 7], ['excluded', 3]];
 
-function weighted(rand, items) {
-  const total = items.reduce((sum, item) => sum + item[item.length - 1], 0);
-  let r = rand() * total;
-  for (const item of items) {
-    r -= item[item.length - 1];
-    if (r < 0) return item;
-  }
-  return items[items.length - 1];
-}
-
-const pick = (rand, list) => list[Math.floor(rand() * list.length)];
 const pad = (n, width = 2) => String(n).padStart(width, '0');
 const isoDate = (y, m, d) => `${y}-${pad(m)}-${pad(d)}`;
 const localPart = (text) => fold(text).replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, '');

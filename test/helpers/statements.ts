@@ -1,7 +1,8 @@
 // Shared by the statement parser tests: where the real bank files are, and how to catch a parser's refusal.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StatementError } from '../../src/modules/bank/parsers/types.js';
+import { expect } from 'vitest';
+import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from '../../src/modules/bank/parsers/types.js';
 
 /** The real bank statement files shipped beside the project (../shared/corpus/bank). */
 export const CORPUS = join(import.meta.dirname, '../../../shared/corpus/bank');
@@ -27,4 +28,32 @@ export function statementFailure(run: () => unknown): StatementError {
     throw error;
   }
   throw new Error('expected a StatementError');
+}
+
+/** A statement as a parser yielded it, gathered from its events. */
+export interface ParsedStatement {
+  header: ParsedStatementHeader;
+  entries: ParsedEntry[];
+  closing: ParsedBalance | null;
+}
+
+/** Collects a parser's events into statements, checking their order (header, entries, end). */
+export function collectStatements(events: Iterable<StatementEvent>): ParsedStatement[] {
+  const result: ParsedStatement[] = [];
+  let current: ParsedStatement | null = null;
+  for (const event of events) {
+    if (event.type === 'statement') {
+      expect(current).toBeNull();
+      current = { header: event.header, entries: [], closing: null };
+    } else if (event.type === 'entry') {
+      expect(current).not.toBeNull();
+      current?.entries.push(event.entry);
+    } else {
+      expect(current).not.toBeNull();
+      if (current) result.push({ ...current, closing: event.closing });
+      current = null;
+    }
+  }
+  expect(current).toBeNull();
+  return result;
 }

@@ -4,6 +4,7 @@ import type { Db } from '../../storage/database.js';
 import { toCsv } from '../../exchange/csv-write.js';
 import { toOds } from '../../exchange/ods-write.js';
 import { toXlsx } from '../../exchange/xlsx-write.js';
+import { minorToDecimal } from '../bank/parsers/money.js';
 import { duesOverview } from './overview.service.js';
 
 const TYPES: Record<string, string> = {
@@ -18,8 +19,8 @@ export async function exportDues(db: Db, year: number, format: string, t: Transl
   const overview = await duesOverview(db, year);
   const headers = [t('people.display_name'), t('memberships.status'), t('dues.amount_paid'), t('dues.payments')];
   const status: Record<string, MessageKey> = { paid: 'dues.paid', not_paid: 'dues.not_paid', lapsed: 'dues.lapsed' };
-  const rows: (string | number | null)[][] = overview.lines.map((l) => [l.display_name, t(status[l.status]), l.amount_cents / 100, l.payments.map((p) => p.date).join(' ')]);
-  rows.push([], ...overview.totals.map((x) => [t(`dues.kind.${x.kind}` as MessageKey), x.category ?? '', x.amount_cents / 100, `${x.count} × ${x.currency}`]));
+  const rows: (string | number | null)[][] = overview.lines.map((l) => [l.display_name, t(status[l.status]), minorToDecimal(l.amount_cents, l.currency), l.payments.map((p) => p.date).join(' ')]);
+  rows.push([], ...overview.totals.map((x) => [t(`dues.kind.${x.kind}` as MessageKey), x.category ?? '', minorToDecimal(x.amount_cents, x.currency), `${x.count} × ${x.currency}`]));
   const name = `dues-${year}`;
   const body = format === 'csv' ? toCsv(headers, rows) : format === 'xlsx' ? await toXlsx(name, headers, rows) : Buffer.from(toOds(name, headers, rows));
   return { filename: `${name}.${format}`, contentType: TYPES[format], body };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, println } from '../../cli/command.js';
+import { formatMoney } from '../../views/money.js';
 import { validate } from '../../core/validate.js';
 import { importOptions } from '../bank/bank.schema.js';
 import { yearOf } from './dues.schema.js';
@@ -11,7 +12,7 @@ import { guessProfile, listTransactions, saveCsvProfileInput } from '../bank/ban
 import { inTransaction } from '../../storage/database.js';
 import { addRule, listRules } from './rules.service.js';
 
-const money = (cents: number | null) => (cents === null ? '-' : (cents / 100).toFixed(2));
+const money = (minor: number | null, currency: string) => (minor === null ? '-' : formatMoney(minor, currency, 'en'));
 
 const bankImport: Command = {
   words: ['bank', 'import'],
@@ -30,7 +31,7 @@ const bankImport: Command = {
       if ((err as NodeJS.WriteStream).isTTY) err.write('\n');
       results.push(summary);
       if (values.json) continue;
-      for (const s of summary.statements) println(out, `${s.account} ${s.statementRef ?? ''} ${s.date ?? ''}: ${money(s.opening)} -> ${money(s.closing)} ${s.currency}, ${s.entries} movements, balances ${s.balanceOk === null ? 'not given' : s.balanceOk ? 'consistent' : 'DO NOT ADD UP'}`);
+      for (const s of summary.statements) println(out, `${s.account} ${s.statementRef ?? ''} ${s.date ?? ''}: ${money(s.opening, s.currency)} -> ${money(s.closing, s.currency)}, ${s.entries} movements, balances ${s.balanceOk === null ? 'not given' : s.balanceOk ? 'consistent' : 'DO NOT ADD UP'}`);
       println(out, `${basename(path)} (${summary.format}): ${summary.added} added, ${summary.duplicates} duplicates skipped, ${summary.automatic} matched automatically, ${summary.toReview} to review${summary.dryRun ? ' (dry run: nothing written)' : ''}`);
     }
     if (values.json) println(out, JSON.stringify(results));
@@ -48,7 +49,7 @@ const bankTransactions: Command = {
     const page = Number(values.page) || 1;
     const items = values['to-review'] ? (await reviewQueue(ctx.db, page, 100)).items : await withAllocations(ctx.db, (await listTransactions(ctx.db, { page, per_page: 100 })).items.map((t) => t.id));
     if (values.json) println(out, JSON.stringify(items));
-    else for (const tx of items) println(out, `${String(tx.id).padStart(7)} ${tx.booking_date} ${money(tx.amount_cents).padStart(12)} ${tx.currency} ${(tx.counterparty_name ?? '').padEnd(30)} ${tx.allocations.map((a) => `${a.person?.display_name ?? a.kind ?? '?'} [${a.status}]`).join(', ')}`);
+    else for (const tx of items) println(out, `${String(tx.id).padStart(7)} ${tx.booking_date} ${money(tx.amount_cents, tx.currency).padStart(16)} ${(tx.counterparty_name ?? '').padEnd(30)} ${tx.allocations.map((a) => `${a.person?.display_name ?? a.kind ?? '?'} [${a.status}]`).join(', ')}`);
     return 0;
   },
 };
@@ -63,8 +64,8 @@ const duesStatus: Command = {
     const overview = await duesOverview(ctx.db, yearOf(values.year));
     if (values.json) println(out, JSON.stringify(overview));
     else {
-      for (const l of overview.lines) println(out, `${l.status.padEnd(9)} ${l.display_name.padEnd(32)} ${money(l.amount_cents).padStart(10)}`);
-      for (const x of overview.totals) println(out, `total ${x.kind}${x.category ? `/${x.category}` : ''}: ${money(x.amount_cents)} ${x.currency} (${x.count})`);
+      for (const l of overview.lines) println(out, `${l.status.padEnd(9)} ${l.display_name.padEnd(32)} ${money(l.amount_cents, l.currency).padStart(14)}`);
+      for (const x of overview.totals) println(out, `total ${x.kind}${x.category ? `/${x.category}` : ''}: ${money(x.amount_cents, x.currency)} (${x.count})`);
     }
     return 0;
   },

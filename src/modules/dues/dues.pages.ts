@@ -18,7 +18,7 @@ async function yearPage(request: FastifyRequest, reply: FastifyReply, year: numb
   const overview = await duesOverview(request.ctx.db, year);
   const section = (status: 'paid' | 'not_paid' | 'lapsed', title: MessageKey) => {
     const lines = overview.lines.filter((l) => l.status === status);
-    return html`<h2>${t(title)} (${lines.length})</h2>${lines.length ? html`<table class="responsive"><tbody>${lines.map((l) => html`<tr><td><a href="/people/${l.person_id}">${l.display_name}</a></td><td>${l.amount_cents ? formatMoney(l.amount_cents, 'EUR', request.locale) : ''}</td><td>${l.payments.map((p) => p.date).join(', ')}</td></tr>`)}</tbody></table>` : ''}`;
+    return html`<h2>${t(title)} (${lines.length})</h2>${lines.length ? html`<table class="responsive"><tbody>${lines.map((l) => html`<tr><td><a href="/people/${l.person_id}">${l.display_name}</a></td><td>${l.amount_cents ? formatMoney(l.amount_cents, l.currency, request.locale) : ''}</td><td>${l.payments.map((p) => p.date).join(', ')}</td></tr>`)}</tbody></table>` : ''}`;
   };
   const totals = html`<h2>${t('dues.totals')}</h2><table><tbody>${overview.totals.map((x) => html`<tr><td>${t(`dues.kind.${x.kind}` as MessageKey)}</td><td>${x.category ?? ''}</td><td>${x.count}</td><td>${formatMoney(x.amount_cents, x.currency, request.locale)}</td></tr>`)}</tbody></table>`;
   await sendPage(request, reply, { title: t('dues.year_title', { year }), body: html`<h1>${t('dues.year_title', { year })}</h1>

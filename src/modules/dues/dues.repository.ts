@@ -90,7 +90,7 @@ export async function selectAllocationsBetween(db: Db, from: string, to: string)
 /** Dues allocations counted for a fiscal year, whatever their booking date. */
 export async function selectDuesForYear(db: Db, year: number) {
   return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
-    .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.status', 'bank_transactions.booking_date', 'bank_transactions.id as transaction_id'])
+    .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.status', 'bank_transactions.booking_date', 'bank_transactions.id as transaction_id', 'bank_transactions.currency'])
     .where('allocations.kind', '=', 'dues').where('allocations.fiscal_year', '=', year).where('allocations.status', '!=', 'to_review').execute();
 }
 

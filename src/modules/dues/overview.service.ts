@@ -11,6 +11,8 @@ export interface DuesLine {
   display_name: string;
   status: 'paid' | 'not_paid' | 'lapsed';
   amount_cents: number;
+  /** Currency of the dues paid (the collective's account currency; EUR when nothing was paid). */
+  currency: string;
   payments: { transaction_id: number; date: string; amount_cents: number }[];
 }
 
@@ -24,13 +26,13 @@ export async function duesOverview(db: Db, year: number) {
   const lines = new Map<number, DuesLine>();
   for (const d of dues) {
     if (!d.person_id) continue;
-    const line = lines.get(d.person_id) ?? { person_id: d.person_id, display_name: '', status: 'paid' as const, amount_cents: 0, payments: [] };
+    const line = lines.get(d.person_id) ?? { person_id: d.person_id, display_name: '', status: 'paid' as const, amount_cents: 0, currency: d.currency, payments: [] };
     line.amount_cents += d.amount_cents;
     line.payments.push({ transaction_id: d.transaction_id, date: d.booking_date, amount_cents: d.amount_cents });
     lines.set(d.person_id, line);
   }
   for (const d of lastYear) {
-    if (d.person_id && !lines.has(d.person_id)) lines.set(d.person_id, { person_id: d.person_id, display_name: '', status: graceOver ? 'lapsed' : 'not_paid', amount_cents: 0, payments: [] });
+    if (d.person_id && !lines.has(d.person_id)) lines.set(d.person_id, { person_id: d.person_id, display_name: '', status: graceOver ? 'lapsed' : 'not_paid', amount_cents: 0, currency: d.currency, payments: [] });
   }
   const people = new Map((await getPeople(db, [...lines.keys()])).filter((p) => !p.deleted_at).map((p) => [p.id, p.display_name]));
   const result = [...lines.values()].filter((l) => people.has(l.person_id)).map((l) => ({ ...l, display_name: people.get(l.person_id) as string }));

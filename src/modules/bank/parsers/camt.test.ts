@@ -5,36 +5,11 @@ import { parseCamt, parseCamtXmlOnly } from './camt.js';
 import { toMinorUnits } from './money.js';
 import type { ParsedBalance, ParsedEntry, ParsedStatementHeader, StatementError, StatementEvent } from './types.js';
 import { XML_CHUNK_BYTES } from './xml-stream.js';
-import { CORPUS, corpusFile, haveCorpus } from '../../../../test/helpers/statements.js';
+import { CORPUS, corpusFile, haveCorpus, collectStatements, type ParsedStatement } from '../../../../test/helpers/statements.js';
 
 const HAVE_CORPUS = haveCorpus('camt');
 
-interface ParsedStatement {
-  header: ParsedStatementHeader;
-  entries: ParsedEntry[];
-  closing: ParsedBalance | null;
-}
-
-/** Collects the events into statements, checking their order. */
-function statements(events: Iterable<StatementEvent>): ParsedStatement[] {
-  const result: ParsedStatement[] = [];
-  let current: ParsedStatement | null = null;
-  for (const event of events) {
-    if (event.type === 'statement') {
-      expect(current).toBeNull();
-      current = { header: event.header, entries: [], closing: null };
-    } else if (event.type === 'entry') {
-      expect(current).not.toBeNull();
-      current?.entries.push(event.entry);
-    } else {
-      expect(current).not.toBeNull();
-      if (current) result.push({ ...current, closing: event.closing });
-      current = null;
-    }
-  }
-  expect(current).toBeNull();
-  return result;
-}
+const statements = collectStatements;
 
 function parseText(xml: string): ParsedStatement[] {
   return statements(parseCamt(Buffer.from(xml, 'utf8')));

@@ -3,36 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { formatBelgianReference, isValidBelgianReference } from '../references.js';
 import { parseCoda } from './coda.js';
 import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
-import { corpusFile, haveCorpus } from '../../../../test/helpers/statements.js';
+import { corpusFile, haveCorpus, collectStatements, type ParsedStatement } from '../../../../test/helpers/statements.js';
 
 const HAVE_CORPUS = haveCorpus('CODA');
 
-interface ParsedStatement {
-  header: ParsedStatementHeader;
-  entries: ParsedEntry[];
-  closing: ParsedBalance | null;
-}
-
-/** Collects the events into statements, checking their order. */
-function statements(events: Iterable<StatementEvent>): ParsedStatement[] {
-  const result: ParsedStatement[] = [];
-  let current: ParsedStatement | null = null;
-  for (const event of events) {
-    if (event.type === 'statement') {
-      expect(current).toBeNull();
-      current = { header: event.header, entries: [], closing: null };
-    } else if (event.type === 'entry') {
-      expect(current).not.toBeNull();
-      current?.entries.push(event.entry);
-    } else {
-      expect(current).not.toBeNull();
-      if (current) result.push({ ...current, closing: event.closing });
-      current = null;
-    }
-  }
-  expect(current).toBeNull();
-  return result;
-}
+const statements = collectStatements;
 
 function corpus(name: string): Buffer {
   return corpusFile(name);

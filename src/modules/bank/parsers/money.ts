@@ -26,3 +26,11 @@ export function toMinorUnits(text: string, currency: string, where: string | nul
   if (!Number.isSafeInteger(units)) throw new StatementError('bank.bad_amount', where, text);
   return sign === '-' ? -units : units;
 }
+
+/** Minor units as a decimal number for a spreadsheet cell (built from the digits, so 1999 EUR cents is exactly 19.99). */
+export function minorToDecimal(minor: number, currency: string): number {
+  const digits = minorDigits(currency);
+  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const text = digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs;
+  return Number(minor < 0 ? `-${text}` : text);
+}
