@@ -50,6 +50,7 @@ export function openSqlite(path: string): Storage {
   // 8 MB of page cache (the default is 16 MB): the hot indexes fit, and the server stays small on small boards.
   sqlite.pragma('cache_size = -8000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  NATIVE_SQLITE.set(db, sqlite);
   return { db, dialect: 'sqlite', sqlite, sqlitePath: path, close: () => db.destroy() };
 }
 
@@ -93,5 +94,18 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
 
 /** Runs a unit of work in one transaction: it all lands or nothing does. */
 export function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
+  return db.transaction().execute((trx) => {
+    const native = NATIVE_SQLITE.get(db);
+    if (native) NATIVE_SQLITE.set(trx, native);
+    return work(trx);
+  });
+}
+
+// The better-sqlite3 handle behind a Kysely instance or one of its transactions (SQLite has a single connection, so
+// statements on the handle run inside the transaction that holds it): bulk inserts reuse prepared statements with it.
+const NATIVE_SQLITE = new WeakMap<Db, SqliteDatabase.Database>();
+
+/** The native SQLite handle of a database or of a transaction opened by inTransaction, if any (storage/bulk.ts). */
+export function nativeSqliteOf(db: Db): SqliteDatabase.Database | undefined {
+  return NATIVE_SQLITE.get(db);
 }

@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { insertMany } from '../../storage/bulk.js';
 import type { Db } from '../../storage/database.js';
 import type { BankAccountsTable, BankStatementsTable, BankTransactionsTable } from './bank.table.js';
 
@@ -58,9 +59,7 @@ export async function selectExistingIdentities(db: Db, accountId: number, identi
 
 /** Inserts movements in one statement; returns their ids in order. */
 export async function insertTransactions(db: Db, rows: Insertable<BankTransactionsTable>[]): Promise<number[]> {
-  if (!rows.length) return [];
-  const inserted = await db.insertInto('bank_transactions').values(rows).returning('id').execute();
-  return inserted.map((r) => r.id);
+  return insertMany(db, 'bank_transactions', rows);
 }
 
 /** Filters of the transactions list. */

@@ -28,6 +28,7 @@ export async function loadDirectory(db: Db): Promise<Directory> {
 }
 
 function ruleFor(tx: MovementForAllocation, rules: Rule[]): Rule | undefined {
+  if (!rules.length) return undefined;
   const text = fold(`${tx.counterparty_name ?? ''} ${tx.communication ?? ''}`);
   const direction = tx.amount_cents >= 0 ? 'credit' : 'debit';
   return rules.find((r) => (r.direction === 'any' || r.direction === direction) && text.includes(r.pattern));
@@ -58,8 +59,9 @@ export async function allocationContext(db: Db): Promise<AllocationContext> {
 export async function allocateNew(db: Db, movements: MovementForAllocation[], context: AllocationContext): Promise<{ automatic: number; toReview: number }> {
   const rows: Parameters<typeof repo.insertAllocations>[1] = [];
   let automatic = 0;
+  const now = nowIso();
   for (const tx of movements) {
-    const made = allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth));
+    const made = allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth), now);
     rows.push(...made);
     if (made.every((r) => r.status === 'auto')) automatic++;
     for (const r of made) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) touch(context.touched, r.person_id, r.fiscal_year);
@@ -83,8 +85,8 @@ export function purposeOf(text: string | null): string {
   return OTHER_PURPOSES.find(([, words]) => words.test(folded))?.[0] ?? 'dues';
 }
 
-function allocationsFor(tx: MovementForAllocation, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number) {
-  const base = { transaction_id: tx.id, created_at: nowIso(), decided_by: null, category: null as string | null, fiscal_year: null as number | null };
+function allocationsFor(tx: MovementForAllocation, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number, now: string) {
+  const base = { transaction_id: tx.id, created_at: now, decided_by: null, category: null as string | null, fiscal_year: null as number | null };
   if (rule) {
     return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: rule.kind, category: rule.category, status: 'auto' as const, matched_by: 'rule', confidence: 100, reason_json: JSON.stringify({ key: 'dues.reason.rule', params: { pattern: rule.pattern } }) }];
   }
@@ -165,7 +167,7 @@ export async function reallocateWithRules(db: Db, actor: Actor): Promise<number>
     const rule = ruleFor(tx, rules);
     if (!rule) continue;
     await repo.deleteAllocationsOf(db, tx.id);
-    await repo.insertAllocations(db, allocationsFor(tx, noPeople, rule, 0));
+    await repo.insertAllocations(db, allocationsFor(tx, noPeople, rule, 0, nowIso()));
     await recordChange(db, actor, { action: 'allocation.rule', entityType: 'bank_transaction', entityId: tx.id, after: { kind: rule.kind, category: rule.category } });
     applied++;
   }

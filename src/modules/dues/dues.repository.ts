@@ -1,10 +1,11 @@
 import { type Insertable, sql } from 'kysely';
+import { insertMany } from '../../storage/bulk.js';
 import type { Db } from '../../storage/database.js';
 import type { AllocationsTable } from './dues.table.js';
 
 /** Inserts allocations. */
 export async function insertAllocations(db: Db, rows: Insertable<AllocationsTable>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('allocations').values(rows.slice(i, i + 500)).execute();
+  await insertMany(db, 'allocations', rows);
 }
 
 /** Removes a movement's allocations (before a decision replaces them). */

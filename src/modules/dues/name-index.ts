@@ -2,6 +2,7 @@
  * The register's names, indexed once, and the search for them in a counterparty name or a communication: full names
  * in either order, organisations without their legal form, "Alice et Bob Martin", initials, surnames with a title.
  */
+import { detached } from '../../core/text.js';
 import type { DirectoryPerson } from './matcher.types.js';
 import { CONJUNCTIONS, isNameDecoration, nameSplits, nameTokens, organisationKey, speaksOfHousehold } from './names.js';
 
@@ -147,7 +148,7 @@ export function scanField(text: string | null, index: NameIndex, strict: boolean
   if (!field) {
     field = readField(text, index, strict);
     if (read.size >= MAX_READ) read.clear();
-    read.set(text, field);
+    read.set(detached(text), field);
   }
   return field;
 }

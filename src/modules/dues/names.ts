@@ -2,7 +2,7 @@
  * People's names as members and banks write them: folded words, first name and surname parts compared without
  * spaces, hyphens or apostrophes (`Jean-Pierre` = `JEAN PIERRE`, `Van der Berg` = `VANDERBERG`), in either order.
  */
-import { fold } from '../../core/text.js';
+import { detached, fold } from '../../core/text.js';
 import type { DirectoryPerson } from './matcher.types.js';
 
 /** Legal forms of organisations, ignored when comparing organisation names. */
@@ -35,9 +35,9 @@ const MAX_FOLDED = 50_000;
 function foldWord(word: string): string {
   let folded = FOLDED.get(word);
   if (folded === undefined) {
-    folded = ASCII.test(word) ? word.toLowerCase() : fold(word);
+    folded = detached(ASCII.test(word) ? word.toLowerCase() : fold(word));
     if (FOLDED.size >= MAX_FOLDED) FOLDED.clear();
-    FOLDED.set(word, folded);
+    FOLDED.set(detached(word), folded);
   }
   return folded;
 }

@@ -1,4 +1,5 @@
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
+import { detached } from '../../../core/text.js';
 import { toMinorUnits } from './money.js';
 import {
   type ParsedBalance,
@@ -368,10 +369,20 @@ function ownIban(statement: Statement): string | null {
   return statement.own;
 }
 
+// Payers' IBANs repeat across a statement file: each is checked once (a bounded cache of validated forms).
+const CHECKED_IBANS = new Map<string, string | null>();
+const MAX_CHECKED_IBANS = 10_000;
+
 function validIban(text: string | null): string | null {
   if (!text) return null;
-  const iban = electronicFormatIBAN(text);
-  return iban && isValidIBAN(iban) ? iban : null;
+  let iban = CHECKED_IBANS.get(text);
+  if (iban === undefined) {
+    const electronic = electronicFormatIBAN(text);
+    iban = electronic && isValidIBAN(electronic) ? detached(electronic) : null;
+    if (CHECKED_IBANS.size >= MAX_CHECKED_IBANS) CHECKED_IBANS.clear();
+    CHECKED_IBANS.set(detached(text), iban);
+  }
+  return iban;
 }
 
 /** The parsed entries of one `<Ntry>`: none when not booked, one per detail for a batch that splits exactly. */
@@ -515,7 +526,8 @@ function requiredDate(text: string | null, where: string): string {
   return date;
 }
 
-/** The entry's XML without the indentation between tags, for the audit trail. */
+/** The entry's XML without the indentation between tags, for the audit trail (a copy, never a slice of the file). */
 function compactXml(xml: string): string {
-  return xml.replace(/>\s+</g, '><');
+  const compact = xml.replace(/>\s+</g, '><');
+  return compact === xml ? detached(xml) : compact;
 }

@@ -16,7 +16,7 @@ export interface XmlCursor<T> {
   emit(value: T): void;
   /** Starts keeping the source text, from the `<` of the element just opened. */
   startCapture(): void;
-  /** Returns the source text kept since startCapture, up to the end of the element just closed, and stops. */
+  /** Returns the source text kept since startCapture, up to the end of the element just closed, and stops (a slice: detach what is kept long). */
   endCapture(): string;
   /** `line N column M` of the parser, 1-based, for messages. */
   location(): string;
@@ -110,7 +110,7 @@ class XmlReader<T> implements XmlCursor<T> {
   endCapture(): string {
     const from = this.captureStart - this.bufferStart;
     this.captureStart = -1;
-    return detached(this.buffer.slice(from, this.parser.position - this.bufferStart));
+    return this.buffer.slice(from, this.parser.position - this.bufferStart);
   }
 
   location(): string {
@@ -184,14 +184,6 @@ class XmlReader<T> implements XmlCursor<T> {
   }
 }
 
-/**
- * A copy of a slice that does not keep its 64 KiB source chunk alive: V8 slices point into their parent string,
- * so captures kept by the caller would otherwise hold the whole decoded file. Concatenating then slicing forces
- * a flat string of the slice's own size.
- */
-function detached(slice: string): string {
-  return `${slice} `.slice(0, -1);
-}
 
 function attributesOf(tag: SaxesTagNS): Readonly<Record<string, string>> {
   let attributes: Record<string, string> | null = null;
