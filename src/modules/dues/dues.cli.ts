@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { type Command, println } from '../../cli/command.js';
 import { formatMoney } from '../../views/money.js';
 import { validate } from '../../core/validate.js';
@@ -7,7 +7,8 @@ import { importOptions } from '../bank/bank.schema.js';
 import { yearOf } from './dues.schema.js';
 import { importRequestOf } from './import-request.js';
 import { duesOverview } from './overview.service.js';
-import { importAndAllocate, reviewQueue, withAllocations } from './review.service.js';
+import { importFileInChild } from './import-runner.js';
+import { reviewQueue, withAllocations } from './review.service.js';
 import { guessProfile, listTransactions, saveCsvProfileInput } from '../bank/bank.service.js';
 import { inTransaction } from '../../storage/database.js';
 import { addRule, listRules } from './rules.service.js';
@@ -26,8 +27,10 @@ const bankImport: Command = {
     const results = [];
     for (const path of positionals) {
       const progress = (n: number) => { if ((err as NodeJS.WriteStream).isTTY) err.write(`\r${basename(path)}: ${n} movements read`); };
-      const request = { ...(await importRequestOf(ctx.db, basename(path), options)), onProgress: progress };
-      const summary = await importAndAllocate(ctx.db, actor, readFileSync(path), request);
+      accessSync(path, constants.R_OK);
+      const request = await importRequestOf(ctx.db, basename(path), options);
+      const storage = { databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir };
+      const summary = await importFileInChild({ storage, actor, path: resolve(path), request }, progress);
       if ((err as NodeJS.WriteStream).isTTY) err.write('\n');
       results.push(summary);
       if (values.json) continue;

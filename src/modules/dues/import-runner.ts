@@ -1,0 +1,57 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Actor } from '../../core/actor.js';
+import { AppError } from '../../core/errors.js';
+import type { MessageKey, Params } from '../../i18n/index.js';
+import type { ImportRequest } from '../bank/import.service.js';
+import type { importAndAllocate } from './review.service.js';
+
+/**
+ * Node flags of the import process. The server runs with a tiny young generation and `--optimize-for-size` to
+ * stay small, which makes a long parse two to three times slower; an import of a year of movements gets the
+ * default young generation and a capped old generation instead (peak memory stays under 300 MB, file included).
+ */
+export const IMPORT_NODE_FLAGS = ['--max-old-space-size=160'];
+
+type Summary = Awaited<ReturnType<typeof importAndAllocate>>;
+
+/** What the parent sends the import process. */
+export interface ChildRequest {
+  storage: { databaseUrl: string; dataDir: string; searchPath?: string };
+  actor: Actor;
+  path: string;
+  request: Omit<ImportRequest, 'onProgress' | 'onAdded' | 'onDone'>;
+}
+
+/** What the import process sends back: progress, then its summary or its error. */
+export type ChildMessage =
+  | { type: 'progress'; entries: number }
+  | { type: 'done'; summary: Summary }
+  | { type: 'failed'; error: { status: number; code: string; key: MessageKey; params: Params; message?: string } };
+
+const CHILD = fileURLToPath(new URL('./import-child.js', import.meta.url));
+
+/**
+ * Imports a statement file in a process of its own (the CLI's `bank import`): one transaction there, progress
+ * reported here, the service's errors rethrown here as they are. Stopped with the caller (Ctrl-C), it rolls back.
+ */
+export function importFileInChild(task: ChildRequest, onProgress?: (entries: number) => void): Promise<Summary> {
+  return new Promise((resolve, reject) => {
+    const child = fork(CHILD, [], { execArgv: IMPORT_NODE_FLAGS, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let outcome: ChildMessage | undefined;
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'progress') onProgress?.(message.entries);
+      else outcome = message;
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (outcome?.type === 'done') return resolve(outcome.summary);
+      if (outcome?.type === 'failed') {
+        const { status, code: errorCode, key, params, message } = outcome.error;
+        return reject(status >= 500 ? new Error(message ?? errorCode) : new AppError(status, errorCode, key, params));
+      }
+      reject(new Error(`the import process ${signal ? `was stopped (${signal})` : `exited with code ${code}`} before it finished; nothing was imported`));
+    });
+    child.send(task);
+  });
+}
