@@ -2,28 +2,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { readCsv } from '../../src/exchange/csv-read.js';
+import { ruche } from '../helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/people');
-
-/** A stream that keeps what is written, optionally pretending to be a terminal. */
-function sink(isTTY = false) {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(Buffer.from(chunk)); done(); } });
-  Object.assign(stream, { isTTY });
-  return { stream, bytes: () => Buffer.concat(chunks), text: () => Buffer.concat(chunks).toString('utf-8') };
-}
-
-async function ruche(argv: string[], tty = { out: false, err: false }) {
-  const out = sink(tty.out);
-  const err = sink(tty.err);
-  const code = await main(argv, { out: out.stream, err: err.stream, stdin: process.stdin } as never);
-  return { code, out, err };
-}
 
 describe('people import and export commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ruche-exchange-cli-'));

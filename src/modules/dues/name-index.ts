@@ -138,7 +138,7 @@ function indexIndividual(index: NameIndex, person: DirectoryPerson): void {
   }
 }
 
-const MAX_READ = 25_000;
+const MAX_READ = 5_000;
 
 /** Finds the people named in a field; `strict` (the counterparty name) wants nothing but the name and decoration around it. */
 export function scanField(text: string | null, index: NameIndex, strict: boolean): FieldNames {

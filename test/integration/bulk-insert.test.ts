@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kysely, SqliteDialect } from 'kysely';
+import { expect, it } from 'vitest';
+import { insertMany } from '../../src/storage/bulk.js';
+import { inTransaction, migrateToLatest, openSqlite } from '../../src/storage/database.js';
+import type { Database } from '../../src/storage/schema.js';
+import { forEachDialect } from '../helpers/dialects.js';
+
+// Audit rows: a table without foreign keys, with text that needs escaping (quotes, JSON, accents, newlines).
+const rows = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({
+  at: `2026-11-21T10:00:${String(i % 60).padStart(2, '0')}.000Z`, actor_account_id: null, actor_label: `bulk "${tag}" é\n${i}`,
+  action: 'bulk.test', entity_type: 'test', entity_id: `${tag}-${i}`, before_json: null, after_json: JSON.stringify({ i, text: "l'été \\ \"x\"" }),
+}));
+
+async function readBack(db: Kysely<Database>, ids: number[]) {
+  const found = await db.selectFrom('audit_log').select(['id', 'entity_id', 'actor_label', 'after_json']).where('id', 'in', ids).execute();
+  return new Map(found.map((r) => [r.id, r]));
+}
+
+forEachDialect('bulk inserts', (open) => {
+  it('inserts thousands of rows in a transaction and returns their ids in the rows\' order, text intact', async () => {
+    const { db } = await open();
+    const ids = await inTransaction(db, (trx) => insertMany(trx, 'audit_log', rows(6_001, 'a')));
+    expect(ids).toHaveLength(6_001);
+    const byId = await readBack(db, ids.slice(0, 50).concat(ids.slice(-50)));
+    for (const [k, id] of [...ids.slice(0, 50).entries(), ...ids.slice(-50).map((id, j) => [6_001 - 50 + j, id] as const)]) {
+      expect(byId.get(id)).toMatchObject({ entity_id: `a-${k}`, actor_label: `bulk "a" é\n${k}` });
+      expect(JSON.parse(byId.get(id)?.after_json ?? '{}')).toEqual({ i: k, text: "l'été \\ \"x\"" });
+    }
+  });
+
+  it('rolls back with the transaction that made them', async () => {
+    const { db } = await open();
+    await expect(inTransaction(db, async (trx) => {
+      await insertMany(trx, 'audit_log', rows(10, 'gone'));
+      throw new Error('stop');
+    })).rejects.toThrow('stop');
+    const left = await db.selectFrom('audit_log').select('id').where('entity_id', 'like', 'gone-%').execute();
+    expect(left).toEqual([]);
+  });
+});
+
+it('inserts through Kysely when the SQLite handle is not known (a Kysely built elsewhere)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ruche-bulk-'));
+  const storage = openSqlite(join(dir, 'ruche.sqlite'));
+  try {
+    await migrateToLatest(storage.db);
+    const other = new Kysely<Database>({ dialect: new SqliteDialect({ database: storage.sqlite as NonNullable<typeof storage.sqlite> }) });
+    const ids = await insertMany(other, 'audit_log', rows(2_500, 'k'));
+    const byId = await readBack(storage.db, ids);
+    expect(ids.map((id) => byId.get(id)?.entity_id)).toEqual(Array.from({ length: 2_500 }, (_, i) => `k-${i}`));
+    expect(await insertMany(other, 'audit_log', [])).toEqual([]);
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
