@@ -230,7 +230,7 @@ async function preparePostgres(rows, ibans) {
   let where;
   if (url) where = `TEST_DATABASE_URL (${url.replace(/\/\/[^@/]*@/, '//***@')})`;
   else {
-    const { findPostgresBin, startCluster, stopCluster } = await import('./pg.js');
+    const { findPostgresBin, startCluster, stopCluster } = await import('../test/setup/pg-cluster.js');
     const bin = findPostgresBin();
     if (!bin) return { skipped: 'no TEST_DATABASE_URL and no PostgreSQL server in /usr/lib/postgresql/*/bin' };
     try {

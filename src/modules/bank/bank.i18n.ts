@@ -4,6 +4,7 @@ import { defineMessages } from '../../i18n/define.js';
 export const bankMessages = defineMessages({
   en: {
     'bank.unknown_format': 'This file is not a bank statement Ruche can read (CODA, camt.053/054, OFX, QIF or CSV).',
+    'bank.import_process_failed': 'The import stopped before it finished ({how}); nothing was imported.',
     'bank.unreadable': 'This statement file cannot be read ({where}). {detail}',
     'bank.account_required': 'This file does not say which account it is about: choose the account.',
     'bank.too_large': 'The file is too large (200 MB at most).',
@@ -34,6 +35,7 @@ export const bankMessages = defineMessages({
   },
   fr: {
     'bank.unknown_format': "Ce fichier n'est pas un extrait bancaire que Ruche sait lire (CODA, camt.053/054, OFX, QIF ou CSV).",
+    'bank.import_process_failed': "L'import s'est arrêté avant la fin ({how}) ; rien n'a été importé.",
     'bank.unreadable': 'Ce fichier d’extraits ne peut être lu ({where}). {detail}',
     'bank.account_required': 'Ce fichier ne dit pas de quel compte il s’agit : choisissez le compte.',
     'bank.too_large': 'Le fichier est trop volumineux (200 Mo au plus).',
@@ -64,6 +66,7 @@ export const bankMessages = defineMessages({
   },
   nl: {
     'bank.unknown_format': 'Dit bestand is geen rekeninguittreksel dat Ruche kan lezen (CODA, camt.053/054, OFX, QIF of CSV).',
+    'bank.import_process_failed': 'De import stopte voor het einde ({how}); er werd niets geïmporteerd.',
     'bank.unreadable': 'Dit uittrekselbestand kan niet gelezen worden ({where}). {detail}',
     'bank.account_required': 'Dit bestand vermeldt niet over welke rekening het gaat: kies de rekening.',
     'bank.too_large': 'Het bestand is te groot (hoogstens 200 MB).',

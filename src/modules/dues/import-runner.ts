@@ -18,7 +18,7 @@ type Summary = Awaited<ReturnType<typeof importAndAllocate>>;
 
 /** What the parent sends the import process. */
 export interface ChildRequest {
-  storage: { databaseUrl: string; dataDir: string; searchPath?: string };
+  storage: { databaseUrl: string; dataDir: string };
   actor: Actor;
   path: string;
   request: Omit<ImportRequest, 'onProgress' | 'onAdded' | 'onDone'>;
@@ -54,7 +54,7 @@ export function importFileInChild(task: ChildRequest, onProgress?: (entries: num
         const { status, code: errorCode, key, params, message } = outcome.error;
         return reject(status >= 500 ? new Error(message ?? errorCode) : new AppError(status, errorCode, key, params));
       }
-      reject(new Error(`the import process ${signal ? `was stopped (${signal})` : `exited with code ${code}`} before it finished; nothing was imported`));
+      reject(new AppError(500, 'import_process_failed', 'bank.import_process_failed', { how: signal ?? `exit ${code}` }));
     });
     child.send(task);
   });

@@ -35,7 +35,7 @@ const MAX_FOLDED = 50_000;
 function foldWord(word: string): string {
   let folded = FOLDED.get(word);
   if (folded === undefined) {
-    folded = detached(ASCII.test(word) ? word.toLowerCase() : fold(word));
+    folded = detached(fold(word));
     if (FOLDED.size >= MAX_FOLDED) FOLDED.clear();
     FOLDED.set(detached(word), folded);
   }

@@ -184,7 +184,6 @@ class XmlReader<T> implements XmlCursor<T> {
   }
 }
 
-
 function attributesOf(tag: SaxesTagNS): Readonly<Record<string, string>> {
   let attributes: Record<string, string> | null = null;
   for (const key in tag.attributes) {

@@ -1,5 +1,6 @@
-// A throwaway PostgreSQL cluster for the bank bench, started as test/setup/global-postgres.ts does: Debian's newest
-// server binaries, initdb as the postgres user (through runuser) when running as root, loopback port, fsync off.
+// A throwaway PostgreSQL cluster, for the tests (global-postgres.ts) and the bank bench (plain JavaScript, so that
+// `node bench/bank.js` runs it too): Debian's newest server binaries, initdb as the postgres user (through runuser)
+// when running as root, loopback port, fsync off.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -58,13 +59,13 @@ export async function startCluster(bin) {
   const asPostgres = process.getuid?.() === 0;
   const owner = asPostgres ? postgresUid() : undefined;
   if (asPostgres && !owner) throw new Error('running as root and there is no postgres user to run initdb');
-  const cluster = { dir: mkdtempSync(join(tmpdir(), 'ruche-bench-pg-')), bin, asPostgres, port: await freePort(), stopped: false };
+  const cluster = { dir: mkdtempSync(join(tmpdir(), 'ruche-pg-')), bin, asPostgres, port: await freePort(), stopped: false };
   if (owner) chownSync(cluster.dir, owner.uid, owner.gid);
   try {
     run(cluster, 'initdb', ['-D', join(cluster.dir, 'data'), '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync']);
     const settings = [
       "listen_addresses = '127.0.0.1'", `port = ${cluster.port}`, `unix_socket_directories = '${cluster.dir}'`,
-      'fsync = off', 'full_page_writes = off', 'synchronous_commit = off', 'max_connections = 50',
+      'fsync = off', 'full_page_writes = off', 'synchronous_commit = off', 'max_connections = 200',
     ];
     appendFileSync(join(cluster.dir, 'data', 'postgresql.conf'), `\n${settings.join('\n')}\n`);
     run(cluster, 'pg_ctl', ['start', '-D', join(cluster.dir, 'data'), '-l', join(cluster.dir, 'postgres.log'), '-w', '-t', '60']);
