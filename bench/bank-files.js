@@ -212,6 +212,19 @@ function tally(stats, p) {
 
 // ---- camt.053 ----------------------------------------------------------------------------------------------
 
+/**
+ * Statement `s`'s share of the payments, with its opening and closing balances. One statement's movements are held
+ * (to write its balances first), never the whole file's.
+ */
+function statementPayments(source, entries, statements, s, opening) {
+  const batch = [];
+  const share = Math.floor(entries / statements) + (s < entries % statements ? 1 : 0);
+  for (let k = 0; k < share; k++) batch.push(source.next().value);
+  let closing = opening;
+  for (const p of batch) closing += p.amount;
+  return { batch, opening, closing };
+}
+
 export const CAMT_ACCOUNT = 'BE71096123456769';
 const OPENING_CENTS = 1_234_567_89;
 
@@ -275,12 +288,8 @@ export function writeCamt(path, people, { entries = 100_000, statements = 100, s
   sink.write(`<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">\n<BkToCstmrStmt>\n`);
   sink.write(`<GrpHdr>\n<MsgId>RUCHE-BENCH-${seed}</MsgId>\n<CreDtTm>2025-06-30T18:00:00</CreDtTm>\n</GrpHdr>\n`);
   for (let s = 0; s < statements; s++) {
-    // One statement's movements are held (to write its balances first), never the whole file's.
-    const batch = [];
-    const share = Math.floor(entries / statements) + (s < entries % statements ? 1 : 0);
-    for (let k = 0; k < share; k++) batch.push(source.next().value);
-    const opening = balance;
-    for (const p of batch) balance += p.amount;
+    const { batch, opening, closing } = statementPayments(source, entries, statements, s, balance);
+    balance = closing;
     const date = dates[s];
     sink.write([`<Stmt>`, `<Id>RUCHE-${date}</Id>`, `<ElctrncSeqNb>${s + 1}</ElctrncSeqNb>`, `<CreDtTm>${date}T20:00:00</CreDtTm>`,
       `<FrToDt>`, `<FrDtTm>${date}T00:00:00</FrDtTm>`, `<ToDtTm>${date}T23:59:59</ToDtTm>`, `</FrToDt>`,
@@ -349,11 +358,8 @@ export function writeCoda(path, people, { entries = 100_000, statements = 100, s
   };
   line(record([[1, `00000${ddmmyy(dates.at(-1))}72505`], [24, 'BENCH0001'], [35, 'RUCHE ASBL'], [61, 'GKCCBEBB'], [72, '00412345678'], [128, '2']]));
   for (let s = 0; s < statements; s++) {
-    const batch = [];
-    const share = Math.floor(entries / statements) + (s < entries % statements ? 1 : 0);
-    for (let k = 0; k < share; k++) batch.push(source.next().value);
-    const opening = balance;
-    for (const p of batch) balance += p.amount;
+    const { batch, opening, closing } = statementPayments(source, entries, statements, s, balance);
+    balance = closing;
     const date = dates[s];
     const paper = String(s + 1).padStart(3, '0');
     const previous = s === 0 ? '311224' : ddmmyy(dates[s - 1]);
