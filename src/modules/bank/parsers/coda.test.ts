@@ -272,6 +272,20 @@ describe.skipIf(!HAVE_CORPUS)('CODA broken corpus files', () => {
     expect(failure(Buffer.from(file(short), 'latin1'))).toMatchObject({ key: 'bank.coda_bad_length', where: 'line 5' });
   });
 
+  it('ignores a BOM, a DOS end-of-file mark and blank lines after the last record', () => {
+    const plain = Buffer.from(file(lines()), 'latin1');
+    const padded = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text(), 'latin1'), Buffer.from('\r\n   \n\n\x1a\x1a', 'latin1')]);
+    expect(parse(padded)).toEqual(parse(plain));
+  });
+
+  it('names a broken record far into the file', () => {
+    const many = lines();
+    const body = many.slice(1, -1);
+    const longer = [many[0], ...body, ...body, ...body, many.at(-1) as string];
+    longer[2 * body.length + 5] = longer[2 * body.length + 5].slice(0, 90);
+    expect(failure(Buffer.from(file(longer), 'latin1'))).toMatchObject({ key: 'bank.coda_bad_length', where: `line ${2 * body.length + 6}` });
+  });
+
   it('refuses files that are not CODA', () => {
     expect(failure(corpus('test_qif.qif'))).toMatchObject({ key: 'bank.coda_not_coda', where: 'line 1' });
     expect(failure(Buffer.from('date;amount\n2024-01-01;12.50\n'))).toMatchObject({ key: 'bank.coda_not_coda' });

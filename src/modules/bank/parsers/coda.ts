@@ -2,22 +2,17 @@
 // Record 0 opens a file, 1 gives the old balance, 2.1/2.2/2.3 a movement, 3.1/3.2/3.3 information about it,
 // 4 a free message, 8 the new balance, 9 closes the file. Positions below are the standard's, 1-based inclusive.
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
+import { at, CODA_RECORD_LENGTH, type Line, Records } from './coda-records.js';
 import { minorDigits, toMinorUnits } from './money.js';
 import {
   type ParsedAccount, type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, type ParseOptions,
   StatementError, type StatementEvent,
 } from './types.js';
 
-/** Every CODA record is this many characters long, line ends excluded. */
-export const CODA_RECORD_LENGTH = 128;
+export { CODA_RECORD_LENGTH } from './coda-records.js';
 
 const KINDS = ['0', '1', '21', '22', '23', '31', '32', '33', '4', '8', '9'] as const;
 type Kind = (typeof KINDS)[number];
-
-interface Line {
-  no: number;
-  text: string;
-}
 
 interface FileHeader {
   created: string;
@@ -60,7 +55,7 @@ interface Booked {
 
 /** Reads a CODA 2.x file: one statement per record 1 ... record 8, several statements and accounts per file. */
 export function* parseCoda(bytes: Buffer, _options?: ParseOptions): Generator<StatementEvent> {
-  const records = new Records(readLines(bytes));
+  const records = new Records(bytes);
   while (records.peek()) {
     const file = readFileHeader(expect(records, '0'));
     do {
@@ -68,79 +63,6 @@ export function* parseCoda(bytes: Buffer, _options?: ParseOptions): Generator<St
     } while (peekKind(records) === '1');
     expect(records, '9');
   }
-}
-
-// ---- lines and records ----------------------------------------------------------------------------------
-
-/** Decodes CODA bytes: UTF-8 when they are valid UTF-8 (BOM dropped), else Latin-1, as Belgian banks write it. */
-export function decodeCoda(bytes: Buffer): string {
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    return body.toString('latin1');
-  }
-}
-
-// Blank lines and a DOS end-of-file mark after the last record are ignored.
-function readLines(bytes: Buffer): Line[] {
-  const parts = decodeCoda(bytes).replace(/\x1a+$/, '').split('\n');
-  let complete = false;
-  while (parts.length > 0 && (parts.at(-1) ?? '').trim() === '') {
-    parts.pop();
-    complete = true;
-  }
-  const lines = parts.map((part, i) => ({ no: i + 1, text: part.endsWith('\r') ? part.slice(0, -1) : part }));
-  checkShape(lines, complete);
-  return lines;
-}
-
-// The first record tells CODA from anything else; then every record must have its 128 characters.
-function checkShape(lines: Line[], complete: boolean): void {
-  if (lines.length === 0 || !/^00000\d{6}/.test(lines[0].text)) {
-    throw new StatementError('bank.coda_not_coda', 'line 1', 'the file does not start with a CODA header record (0)');
-  }
-  for (const line of lines) {
-    if (line.text.length === CODA_RECORD_LENGTH) continue;
-    const cut = !complete && line === lines.at(-1) && line.text.length < CODA_RECORD_LENGTH;
-    const detail = `the record has ${line.text.length} characters instead of ${CODA_RECORD_LENGTH}`;
-    throw new StatementError(cut ? 'bank.coda_truncated' : 'bank.coda_bad_length', at(line), detail);
-  }
-}
-
-class Records {
-  private index = 0;
-
-  constructor(private readonly lines: Line[]) {}
-
-  peek(): Line | undefined {
-    return this.lines[this.index];
-  }
-
-  take(): Line | undefined {
-    return this.lines[this.index++];
-  }
-
-  /** Where the file ends, for the message about a truncated file. */
-  end(): string {
-    return this.lines.length ? at(this.lines[this.lines.length - 1]) : 'line 1';
-  }
-
-  /** The record 8 closing the statement that starts here: it must come before any record 0, 1 or 9. */
-  closingRecord(opening: Line): Line {
-    for (let i = this.index; i < this.lines.length; i++) {
-      const first = this.lines[i].text[0];
-      if (first === '8') return this.lines[i];
-      if (first === '0' || first === '1' || first === '9') {
-        throw new StatementError('bank.coda_bad_record', at(this.lines[i]), `a new balance record (8) was expected before this record, for the statement of ${at(opening)}`);
-      }
-    }
-    throw new StatementError('bank.coda_truncated', this.end(), `the statement of ${at(opening)} has no new balance record (8)`);
-  }
-}
-
-function at(line: Line): string {
-  return `line ${line.no}`;
 }
 
 /** Reads a field by its 1-based inclusive positions, as the standard's tables give them. */
@@ -166,7 +88,7 @@ function peekKind(records: Records): Kind | null {
 
 function expect(records: Records, kind: Kind): Line {
   const line = records.take();
-  if (!line) throw new StatementError('bank.coda_truncated', records.end(), `the file ends where a record ${kind} was expected`);
+  if (!line) throw new StatementError('bank.coda_truncated', records.last(), `the file ends where a record ${kind} was expected`);
   const found = kindOf(line);
   if (found !== kind) throw new StatementError('bank.coda_bad_record', at(line), `record ${kind} expected, found record ${found}`);
   return line;
