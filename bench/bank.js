@@ -112,7 +112,9 @@ async function measured(work) {
 // ---- child: one parse or one import, alone in its process ---------------------------------------------------
 
 async function child(task) {
-  const bytes = readFileSync(task.file);
+  // As `ruche bank import` reads a file: in shared memory, which the parse thread reads without a copy.
+  const { readFileShared } = await import('../dist/modules/bank/parsers/threaded.js');
+  const bytes = task.kind === 'import' ? readFileShared(task.file) : readFileSync(task.file);
   let result;
   if (task.kind === 'parse-camt') {
     const { parseCamtXmlOnly } = await import('../dist/modules/bank/parsers/camt.js');

@@ -1,6 +1,6 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { insertMany } from '../../storage/bulk.js';
-import type { Db } from '../../storage/database.js';
+import { type Db, isSqlite } from '../../storage/database.js';
 import type { BankAccountsTable, BankStatementsTable, BankTransactionsTable } from './bank.table.js';
 
 /** A bank account in a currency by IBAN, or by its other number when it has no IBAN. */
@@ -52,9 +52,19 @@ export async function updateStatement(db: Db, id: number, changes: { entries: nu
 /** The identities among these that an account already has (re-imports add nothing). */
 export async function selectExistingIdentities(db: Db, accountId: number, identities: string[]): Promise<Set<string>> {
   if (!identities.length) return new Set();
+  if (!isSqlite(db)) return new Set((await existingIdentitiesPg(db, accountId, identities)).map((r) => r.identity));
   const rows = await db.selectFrom('bank_transactions').select('identity')
     .where('bank_account_id', '=', accountId).where('identity', 'in', identities).execute();
   return new Set(rows.map((r) => r.identity));
+}
+
+// PostgreSQL: one probe of the unique index per identity. With the statistics of a table that was small when last
+// analysed (a first import), "identity in (...)" is planned as a scan of the account's rows, quadratic over a file.
+async function existingIdentitiesPg(db: Db, accountId: number, identities: string[]) {
+  // The lateral LIMIT keeps the planner from turning the probes into a hash join over the whole account.
+  const probe = sql<{ identity: string }>`select wanted.identity from unnest(${identities}::text[]) as wanted(identity)
+    cross join lateral (select 1 from bank_transactions t where t.bank_account_id = ${accountId} and t.identity = wanted.identity limit 1) as hit`;
+  return (await probe.execute(db)).rows;
 }
 
 /** Inserts movements in one statement; returns their ids in order. */

@@ -11,7 +11,8 @@ import type { Selectable } from 'kysely';
 import type { BankTransactionsTable } from './bank.table.js';
 import * as repo from './bank.repository.js';
 import { detectFormat } from './parsers/detect.js';
-import { parseStatementFile } from './parsers/index.js';
+import { parseStatementFile, type ParseStatementOptions } from './parsers/index.js';
+import { parseInThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
 import { type ParsedEntry, type ParsedStatementHeader, type ParseOptions, StatementError, type StatementEvent, type StatementFormat } from './parsers/types.js';
 
 /** How an import is asked for (pages, API and CLI build this). */
@@ -99,7 +100,7 @@ async function runImport(trx: Db, actor: Actor, bytes: Buffer, format: Statement
   const summary: ImportSummary = { importId: request.dryRun ? null : importId, filename: request.filename, format, statements: [], added: 0, duplicates: 0, dryRun: !!request.dryRun };
   const writer = new StatementWriter(trx, importId, request);
   let read = 0;
-  for (const event of parseStatementFile(bytes, { ...request, format }) as Iterable<StatementEvent>) {
+  for await (const event of eventsOf(bytes, { ...parseOptionsOf(request), format })) {
     if (event.type === 'statement') await writer.open(event.header);
     else if (event.type === 'entry') {
       await writer.add(event.entry);
@@ -113,6 +114,16 @@ async function runImport(trx: Db, actor: Actor, bytes: Buffer, format: Statement
   await repo.updateImportSummary(trx, importId, summary);
   await recordChange(trx, actor, { action: 'bank.import', entityType: 'bank_import', entityId: importId, after: { filename: request.filename, format, added: summary.added, duplicates: summary.duplicates } });
   return summary;
+}
+
+/** The parse options of a request (plain data: they may go to a parse thread). */
+function parseOptionsOf(request: ImportRequest): ParseOptions {
+  return { ...(request.qifDateOrder ? { qifDateOrder: request.qifDateOrder } : {}), ...(request.csvProfile ? { csvProfile: request.csvProfile } : {}) };
+}
+
+/** The file's events: parsed in a thread of its own when the file is large, so that parsing overlaps the rest. */
+function eventsOf(bytes: Buffer, options: ParseStatementOptions): Iterable<StatementEvent> | AsyncIterable<StatementEvent> {
+  return bytes.length >= THREAD_MIN_BYTES ? parseInThread(bytes, options) : parseStatementFile(bytes, options);
 }
 
 function contentKey(entry: ParsedEntry): string {

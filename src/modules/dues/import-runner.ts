@@ -1,7 +1,6 @@
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Actor } from '../../core/actor.js';
+import { builtSibling } from '../../core/built.js';
 import { AppError } from '../../core/errors.js';
 import type { MessageKey, Params } from '../../i18n/index.js';
 import type { ImportRequest } from '../bank/import.service.js';
@@ -30,10 +29,7 @@ export type ChildMessage =
   | { type: 'done'; summary: Summary }
   | { type: 'failed'; error: { status: number; code: string; key: MessageKey; params: Params; message?: string } };
 
-// From the build, the child is this file's sibling; from the TypeScript sources (the tests), it is the build's,
-// which `npm test` makes first.
-const BUILT_CHILD = new URL('./import-child.js', import.meta.url);
-const CHILD = fileURLToPath(existsSync(BUILT_CHILD) ? BUILT_CHILD : new URL('../../../dist/modules/dues/import-child.js', import.meta.url));
+const CHILD = builtSibling(import.meta.url, 'import-child.js');
 
 /**
  * Imports a statement file in a process of its own (the CLI's `bank import`): one transaction there, progress

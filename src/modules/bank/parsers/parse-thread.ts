@@ -1,0 +1,42 @@
+// A statement file parsed in a worker thread (threaded.ts starts it): the parse overlaps the import's matching and
+// database work instead of preceding it. Reads the file from shared memory, posts its events in chunks, and waits
+// when it is too far ahead of the import (flow[0] counts the chunks the import has taken).
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseStatementFile, type ParseStatementOptions } from './index.js';
+import { StatementError, type StatementEvent } from './types.js';
+import { CHUNK_EVENTS, CHUNKS_AHEAD, type ThreadInput, type ThreadMessage } from './threaded.js';
+
+const input = workerData as ThreadInput;
+const flow = new Int32Array(input.flow);
+const port = parentPort as NonNullable<typeof parentPort>;
+let posted = 0;
+
+function post(message: ThreadMessage): void {
+  port.postMessage(message);
+}
+
+function send(events: StatementEvent[]): void {
+  for (let taken = Atomics.load(flow, 0); posted - taken >= CHUNKS_AHEAD; taken = Atomics.load(flow, 0)) Atomics.wait(flow, 0, taken);
+  post({ type: 'events', events });
+  posted++;
+}
+
+function run(bytes: Buffer, options: ParseStatementOptions): void {
+  let chunk: StatementEvent[] = [];
+  for (const event of parseStatementFile(bytes, options)) {
+    chunk.push(event);
+    if (chunk.length >= CHUNK_EVENTS) {
+      send(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length) send(chunk);
+  post({ type: 'end' });
+}
+
+try {
+  run(Buffer.from(input.bytes, 0, input.length), input.options);
+} catch (error) {
+  if (error instanceof StatementError) post({ type: 'refused', key: error.key, where: error.where, detail: error.detail });
+  else post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+}

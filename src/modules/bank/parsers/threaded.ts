@@ -1,0 +1,98 @@
+// Parsing a large statement file in a worker thread (parse-thread.ts), read here as an async stream of events.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { builtSibling } from '../../../core/built.js';
+import type { ParseStatementOptions } from './index.js';
+import { StatementError, type StatementEvent } from './types.js';
+
+/** Files from this size up are parsed in a thread: below it, starting one costs more than it saves. */
+export const THREAD_MIN_BYTES = 2_000_000;
+/** Events per message from the thread, and messages it may have sent ahead of the import (bounded memory). */
+export const CHUNK_EVENTS = 500;
+export const CHUNKS_AHEAD = 4;
+
+/** What the thread is given: the file in shared memory, the parse options, the flow counter. */
+export interface ThreadInput {
+  bytes: SharedArrayBuffer;
+  length: number;
+  options: ParseStatementOptions;
+  flow: SharedArrayBuffer;
+}
+
+/** What the thread posts: chunks of events, then the end, or why the file was refused. */
+export type ThreadMessage =
+  | { type: 'events'; events: StatementEvent[] }
+  | { type: 'end' }
+  | { type: 'refused'; key: string; where: string | null; detail: string | null }
+  | { type: 'failed'; message: string };
+
+const THREAD = builtSibling(import.meta.url, 'parse-thread.js');
+// The parser streams: its own heap stays small whatever the file (the file itself is shared, outside it).
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+
+/** The bytes in shared memory: as they are when they already are, else one copy. */
+function sharedBytes(bytes: Buffer): SharedArrayBuffer {
+  if (bytes.buffer instanceof SharedArrayBuffer && bytes.byteOffset === 0) return bytes.buffer;
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  return shared;
+}
+
+/** Reads a whole file into shared memory, so that a parse thread reads it without a copy (the file is in memory once). */
+export function readFileShared(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = Buffer.from(new SharedArrayBuffer(fstatSync(fd).size));
+    for (let at = 0, read = 1; at < bytes.length && read > 0; at += read) read = readSync(fd, bytes, at, bytes.length - at, at);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The events of a statement file parsed in a worker thread, in order, with the same checks and the same
+ * StatementError as parseStatementFile. Stopping early (an error in the import) stops the thread.
+ */
+export async function* parseInThread(bytes: Buffer, options: ParseStatementOptions = {}): AsyncGenerator<StatementEvent> {
+  const flow = new Int32Array(new SharedArrayBuffer(4));
+  const input: ThreadInput = { bytes: sharedBytes(bytes), length: bytes.length, options, flow: flow.buffer as SharedArrayBuffer };
+  const worker = new Worker(THREAD, { workerData: input, resourceLimits: THREAD_LIMITS });
+  const inbox = messagesOf(worker);
+  try {
+    for (;;) {
+      const message = await inbox.next();
+      if (message.type === 'end') return;
+      if (message.type === 'refused') throw new StatementError(message.key, message.where, message.detail);
+      if (message.type === 'failed') throw new Error(`statement parse thread: ${message.message}`);
+      Atomics.add(flow, 0, 1);
+      Atomics.notify(flow, 0);
+      yield* message.events;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** The thread's messages one at a time; its crash (out of memory) or early exit becomes a failure message. */
+function messagesOf(worker: Worker) {
+  const queue: ThreadMessage[] = [];
+  let waiting: ((message: ThreadMessage) => void) | null = null;
+  const push = (message: ThreadMessage) => {
+    if (waiting) {
+      const wake = waiting;
+      waiting = null;
+      wake(message);
+    } else queue.push(message);
+  };
+  worker.on('message', push);
+  worker.on('error', (error) => push({ type: 'failed', message: error.message }));
+  worker.on('exit', (code) => push({ type: 'failed', message: `exited (${code}) before the end of the file` }));
+  return {
+    next: () => new Promise<ThreadMessage>((resolve) => {
+      const message = queue.shift();
+      if (message) resolve(message);
+      else waiting = resolve;
+    }),
+  };
+}

@@ -1,0 +1,105 @@
+// Large statement files are parsed in a worker thread (parsers/threaded.ts): the same events, the same refusals,
+// and through the import the same all-or-nothing result as the parse in the import's own thread.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/core/actor.js';
+import { parseStatementFile } from '../../src/modules/bank/parsers/index.js';
+import { parseInThread, THREAD_MIN_BYTES } from '../../src/modules/bank/parsers/threaded.js';
+import { StatementError, type StatementEvent } from '../../src/modules/bank/parsers/types.js';
+import { importAndAllocate } from '../../src/modules/dues/review.service.js';
+import { createPerson } from '../../src/modules/people/people.service.js';
+import { personReference } from '../../src/modules/dues/matcher.js';
+import { camt054, type Credit } from '../fixtures/camt054.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { forEachDialect } from '../helpers/dialects.js';
+import { corpusFile, haveCorpus } from '../helpers/statements.js';
+
+const HAVE_CORPUS = haveCorpus('bank parse thread');
+const CORPUS = ['coda-ontvangen-2012.txt', 'coda-v2.3-multi.txt', 'test-camt053.xml', 'test-camt053-txdtls.xml', 'test-camt054.xml', 'test_ofx.ofx', 'test_ofx_iban.ofx', 'debit_credit.csv'];
+
+async function threadEvents(bytes: Buffer): Promise<StatementEvent[]> {
+  const events: StatementEvent[] = [];
+  for await (const event of parseInThread(bytes)) events.push(event);
+  return events;
+}
+
+async function threadFailure(bytes: Buffer): Promise<unknown> {
+  return threadEvents(bytes).then(() => null, (error: unknown) => error);
+}
+
+function inlineFailure(bytes: Buffer): unknown {
+  try {
+    [...parseStatementFile(bytes)];
+    return null;
+  } catch (error) {
+    return error;
+  }
+}
+
+/** A notification of `count` credits, a third of them carrying a person's reference. */
+function bigNotification(count: number, refs: string[]): Buffer {
+  const credits: Credit[] = [];
+  for (let i = 0; i < count; i++) {
+    const ref = i % 3 === 0 ? refs[i % refs.length] : undefined;
+    credits.push({ id: `BIG-${i}`, amount: `${10 + (i % 40)}.00`, name: `Payer number ${i}`, iban: 'BE71096123456769', text: `payment ${i} with a longer communication for size`, ...(ref ? { ref } : {}) });
+  }
+  return camt054(credits);
+}
+
+describe.skipIf(!HAVE_CORPUS)('statement parse thread', () => {
+  it('yields the very events of the parse in this thread, for every format of the corpus', async () => {
+    for (const name of CORPUS) {
+      const bytes = corpusFile(name);
+      expect(await threadEvents(bytes), name).toEqual([...parseStatementFile(bytes)]);
+    }
+  });
+
+  it('refuses broken and hostile files with the same message, naming the same place', async () => {
+    const camt = corpusFile('test-camt053.xml');
+    const broken = [
+      camt.subarray(0, Math.floor(camt.length * 0.6)),
+      Buffer.from(`<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e "x">]><Document>&e;</Document>`),
+      corpusFile('test_ofx_wrong.ofx'),
+      Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0]),
+    ];
+    for (const bytes of broken) {
+      const inline = inlineFailure(bytes) as StatementError;
+      expect(inline).toBeInstanceOf(StatementError);
+      const threaded = await threadFailure(bytes);
+      expect(threaded).toBeInstanceOf(StatementError);
+      expect(threaded).toMatchObject({ key: inline.key, where: inline.where, detail: inline.detail });
+    }
+  });
+
+  it('stops its thread when the reader stops early', async () => {
+    const bytes = bigNotification(3000, ['+++000/0000/00097+++']);
+    let read = 0;
+    for await (const event of parseInThread(bytes)) if (event.type === 'entry' && ++read === 10) break;
+    expect(read).toBe(10);
+  });
+});
+
+forEachDialect('import of a large file through the parse thread', (open) => {
+  let t: TestApp;
+  beforeEach(async () => { t = await startTestApp(await open()); });
+  afterEach(() => t.close());
+
+  it('imports, matches and deduplicates as the small files do; a broken copy changes nothing', async () => {
+    const people = await Promise.all(['Alice Martin', 'Bob Lenoir', 'Chloé Dubois'].map((name) => createPerson(t.ctx.db, SYSTEM, { display_name: name })));
+    const bytes = bigNotification(5000, people.map((p) => personReference(p.id)));
+    expect(bytes.length).toBeGreaterThanOrEqual(THREAD_MIN_BYTES);
+
+    const first = await importAndAllocate(t.ctx.db, SYSTEM, bytes, { filename: 'big.xml' });
+    expect(first).toMatchObject({ added: 5000, duplicates: 0 });
+    expect(first.automatic).toBeGreaterThanOrEqual(1667);
+    const again = await importAndAllocate(t.ctx.db, SYSTEM, bytes, { filename: 'big.xml' });
+    expect(again).toMatchObject({ added: 0, duplicates: 5000 });
+
+    const other = bigNotification(6000, ['x']).toString('utf8').replaceAll('BIG-', 'OTHER-');
+    const cut = Buffer.from(other.slice(0, Math.floor(other.length * 0.8)));
+    expect(cut.length).toBeGreaterThanOrEqual(THREAD_MIN_BYTES);
+    const refused = await importAndAllocate(t.ctx.db, SYSTEM, cut, { filename: 'cut.xml' }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 422, code: 'bank_unreadable' });
+    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(5000);
+  });
+});
