@@ -12,6 +12,10 @@ export const PERMISSIONS = [
   'accounts:manage',
   'settings:manage',
   'audit:read',
+  'groups:manage',
+  'oidc:manage',
+  'invitations:create',
+  'registrations:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -25,6 +29,8 @@ export const ROLES: Record<string, readonly Permission[]> = {
     'memberships:read', 'memberships:write', 'audit:read',
   ],
   member: [],
+  /** May create invitation links for new members (sponsorship). */
+  inviter: ['invitations:create'],
 };
 
 export type Role = keyof typeof ROLES;

@@ -15,7 +15,7 @@ export const accountsMessages = defineMessages({
     'accounts.tokens': 'API tokens', 'accounts.no_tokens': 'No API token.', 'accounts.token_name': 'Name', 'accounts.token_create': 'Create a token',
     'accounts.token_created': 'Copy this token now: it will not be shown again.', 'accounts.revoke': 'Revoke',
     'accounts.for_person': 'Login account for {name}.', 'accounts.create_for_person': 'Create a login account', 'accounts.person_unknown': 'This person does not exist or was deleted.',
-    'role.admin': 'Administrator', 'role.treasurer': 'Treasurer', 'role.secretary': 'Secretary', 'role.member': 'Member',
+    'role.admin': 'Administrator', 'role.treasurer': 'Treasurer', 'role.secretary': 'Secretary', 'role.member': 'Member', 'role.inviter': 'May invite',
   },
   fr: {
     'auth.login_title': 'Connexion', 'auth.login': "Nom d'utilisateur ou e-mail", 'auth.failed': "Nom d'utilisateur ou mot de passe incorrect.", 'auth.logged_out': 'Vous êtes déconnecté·e.',
@@ -30,7 +30,7 @@ export const accountsMessages = defineMessages({
     'accounts.tokens': "Jetons d'API", 'accounts.no_tokens': "Aucun jeton d'API.", 'accounts.token_name': 'Nom', 'accounts.token_create': 'Créer un jeton',
     'accounts.token_created': 'Copiez ce jeton maintenant : il ne sera plus affiché.', 'accounts.revoke': 'Révoquer',
     'accounts.for_person': 'Compte de connexion pour {name}.', 'accounts.create_for_person': 'Créer un compte de connexion', 'accounts.person_unknown': "Cette personne n'existe pas ou a été supprimée.",
-    'role.admin': 'Administrateur·rice', 'role.treasurer': 'Trésorier·e', 'role.secretary': 'Secrétaire', 'role.member': 'Membre',
+    'role.admin': 'Administrateur·rice', 'role.treasurer': 'Trésorier·e', 'role.secretary': 'Secrétaire', 'role.member': 'Membre', 'role.inviter': 'Peut inviter',
   },
   nl: {
     'auth.login_title': 'Aanmelden', 'auth.login': 'Gebruikersnaam of e-mail', 'auth.failed': 'Verkeerde gebruikersnaam of wachtwoord.', 'auth.logged_out': 'U bent afgemeld.',
@@ -45,6 +45,6 @@ export const accountsMessages = defineMessages({
     'accounts.tokens': 'API-tokens', 'accounts.no_tokens': 'Geen API-token.', 'accounts.token_name': 'Naam', 'accounts.token_create': 'Token aanmaken',
     'accounts.token_created': 'Kopieer deze token nu: hij wordt niet meer getoond.', 'accounts.revoke': 'Intrekken',
     'accounts.for_person': 'Aanmeldaccount voor {name}.', 'accounts.create_for_person': 'Een aanmeldaccount aanmaken', 'accounts.person_unknown': 'Deze persoon bestaat niet of werd verwijderd.',
-    'role.admin': 'Beheerder', 'role.treasurer': 'Penningmeester', 'role.secretary': 'Secretaris', 'role.member': 'Lid',
+    'role.admin': 'Beheerder', 'role.treasurer': 'Penningmeester', 'role.secretary': 'Secretaris', 'role.member': 'Lid', 'role.inviter': 'Mag uitnodigen',
   },
 });
