@@ -1,5 +1,8 @@
 // Large statement files are parsed in a worker thread (parsers/threaded.ts): the same events, the same refusals,
 // and through the import the same all-or-nothing result as the parse in the import's own thread.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { parseStatementFile } from '../../src/modules/bank/parsers/index.js';
@@ -11,12 +14,12 @@ import { personReference } from '../../src/modules/dues/matcher.js';
 import { camt054, type Credit } from '../fixtures/camt054.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { forEachDialect } from '../helpers/dialects.js';
-import { corpusFile, haveCorpus } from '../helpers/statements.js';
+import { CORPUS as CORPUS_DIR, corpusFile, haveCorpus } from '../helpers/statements.js';
 
 const HAVE_CORPUS = haveCorpus('bank parse thread');
 const CORPUS = ['coda-ontvangen-2012.txt', 'coda-v2.3-multi.txt', 'test-camt053.xml', 'test-camt053-txdtls.xml', 'test-camt054.xml', 'test_ofx.ofx', 'test_ofx_iban.ofx', 'debit_credit.csv'];
 
-async function threadEvents(bytes: Buffer): Promise<StatementEvent[]> {
+async function threadEvents(bytes: Buffer | { path: string }): Promise<StatementEvent[]> {
   const events: StatementEvent[] = [];
   for await (const event of parseInThread(bytes)) events.push(event);
   return events;
@@ -50,6 +53,13 @@ describe.skipIf(!HAVE_CORPUS)('statement parse thread', () => {
     for (const name of CORPUS) {
       const bytes = corpusFile(name);
       expect(await threadEvents(bytes), name).toEqual([...parseStatementFile(bytes)]);
+    }
+  });
+
+  it('reads a file given by its path (chunk by chunk for camt) into the very same events', async () => {
+    for (const name of CORPUS) {
+      const path = join(CORPUS_DIR, name);
+      expect(await threadEvents({ path }), name).toEqual([...parseStatementFile(corpusFile(name))]);
     }
   });
 
@@ -101,5 +111,23 @@ forEachDialect('import of a large file through the parse thread', (open) => {
     expect(refused).toMatchObject({ status: 422, code: 'bank_unreadable' });
     const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(5000);
+  });
+
+  it('imports a file given by its path, large or small, as the same bytes would be', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ruche-thread-'));
+    try {
+      const big = join(dir, 'big.xml');
+      writeFileSync(big, bigNotification(5000, ['+++000/0000/00097+++']).toString('utf8').replaceAll('BIG-', 'PATH-'));
+      const small = join(dir, 'small.xml');
+      writeFileSync(small, camt054([{ id: 'SMALL-1', amount: '12.00', name: 'Someone Small' }]));
+      expect(await importAndAllocate(t.ctx.db, SYSTEM, { path: big }, { filename: 'big.xml' })).toMatchObject({ added: 5000, duplicates: 0 });
+      expect(await importAndAllocate(t.ctx.db, SYSTEM, { path: small }, { filename: 'small.xml' })).toMatchObject({ added: 1, duplicates: 0 });
+      expect(await importAndAllocate(t.ctx.db, SYSTEM, { path: big }, { filename: 'big.xml' })).toMatchObject({ added: 0, duplicates: 5000 });
+      const imports = await t.ctx.db.selectFrom('bank_imports').select('sha256').orderBy('id').execute();
+      expect(imports[0].sha256).toBe(imports[2].sha256);
+      expect(imports[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

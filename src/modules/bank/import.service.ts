@@ -11,7 +11,8 @@ import type { Selectable } from 'kysely';
 import type { BankTransactionsTable } from './bank.table.js';
 import * as repo from './bank.repository.js';
 import { detectFormat } from './parsers/detect.js';
-import { parseStatementFile, type ParseStatementOptions } from './parsers/index.js';
+import { parseStatementSource, type ParseStatementOptions } from './parsers/index.js';
+import { type ByteSource, bufferSource, fileSource } from './parsers/source.js';
 import { parseInThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
 import { type ParsedEntry, type ParsedStatementHeader, type ParseOptions, StatementError, type StatementEvent, type StatementFormat } from './parsers/types.js';
 
@@ -67,15 +68,20 @@ class DryRunDone extends Error {
   }
 }
 
+/** A statement file to import: its bytes (an upload), or its path (the command line: then never held whole in memory). */
+export type StatementInput = Buffer | { path: string };
+
 /** Imports a statement file in one transaction: all of it lands or nothing does; movements already known are skipped. */
-export async function importStatementFile(db: Kysely<Database>, actor: Actor, bytes: Buffer, request: ImportRequest): Promise<ImportSummary> {
+export async function importStatementFile(db: Kysely<Database>, actor: Actor, input: StatementInput, request: ImportRequest): Promise<ImportSummary> {
+  const source = Buffer.isBuffer(input) ? bufferSource(input) : fileSource(input.path);
   // XML that is not recognisably camt (a DTD before the root, another root) is read by the camt parser anyway,
   // so that the refusal names the element and line instead of "unknown format".
-  const format = request.format ?? detectFormat(bytes) ?? (/^\s*</.test(bytes.subarray(0, 256).toString('latin1').replace(/^\uFEFF/, '')) ? 'camt.053' : null);
+  const head = source.head;
+  const format = request.format ?? detectFormat(head) ?? (/^\s*</.test(head.subarray(0, 256).toString('latin1').replace(/^\uFEFF/, '')) ? 'camt.053' : null);
   if (!format) throw new AppError(422, 'bank_unknown_format', 'bank.unknown_format');
   try {
     return await inTransaction(db, async (trx) => {
-      const summary = await runImport(trx, actor, bytes, format, request);
+      const summary = await runImport(trx, actor, { input, source }, format, request);
       if (request.dryRun) throw new DryRunDone(summary);
       return summary;
     });
@@ -92,15 +98,15 @@ export function unreadable(error: StatementError): AppError {
   return new AppError(422, 'bank_unreadable', isMessageKey(error.key) ? error.key : 'bank.unreadable', params);
 }
 
-async function runImport(trx: Db, actor: Actor, bytes: Buffer, format: StatementFormat, request: ImportRequest): Promise<ImportSummary> {
+async function runImport(trx: Db, actor: Actor, file: { input: StatementInput; source: ByteSource }, format: StatementFormat, request: ImportRequest): Promise<ImportSummary> {
   const importId = await repo.insertImport(trx, {
-    filename: request.filename, format, sha256: createHash('sha256').update(bytes).digest('hex'),
+    filename: request.filename, format, sha256: sha256Of(file.source),
     account_id: request.accountId ?? null, imported_by: actor.label, imported_at: nowIso(),
   });
   const summary: ImportSummary = { importId: request.dryRun ? null : importId, filename: request.filename, format, statements: [], added: 0, duplicates: 0, dryRun: !!request.dryRun };
   const writer = new StatementWriter(trx, importId, request);
   let read = 0;
-  for await (const event of eventsOf(bytes, { ...parseOptionsOf(request), format })) {
+  for await (const event of eventsOf(file, { ...parseOptionsOf(request), format })) {
     if (event.type === 'statement') await writer.open(event.header);
     else if (event.type === 'entry') {
       await writer.add(event.entry);
@@ -122,8 +128,14 @@ function parseOptionsOf(request: ImportRequest): ParseOptions {
 }
 
 /** The file's events: parsed in a thread of its own when the file is large, so that parsing overlaps the rest. */
-function eventsOf(bytes: Buffer, options: ParseStatementOptions): Iterable<StatementEvent> | AsyncIterable<StatementEvent> {
-  return bytes.length >= THREAD_MIN_BYTES ? parseInThread(bytes, options) : parseStatementFile(bytes, options);
+function eventsOf(file: { input: StatementInput; source: ByteSource }, options: ParseStatementOptions): Iterable<StatementEvent> | AsyncIterable<StatementEvent> {
+  return file.source.size >= THREAD_MIN_BYTES ? parseInThread(file.input, options) : parseStatementSource(file.source, options);
+}
+
+function sha256Of(source: ByteSource): string {
+  const hash = createHash('sha256');
+  for (const chunk of source.chunks()) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 function contentKey(entry: ParsedEntry): string {

@@ -1,7 +1,6 @@
 // The process a large statement import runs in (import-runner.ts starts it): its own heap settings, its own
 // database connection, the same service as the web and the API. Talks to its parent over IPC only.
 import { AppError } from '../../core/errors.js';
-import { readFileShared } from '../bank/parsers/threaded.js';
 import { openStorage } from '../../storage/database.js';
 import type { ChildRequest, ChildMessage } from './import-runner.js';
 import { importAndAllocate } from './review.service.js';
@@ -13,7 +12,7 @@ function send(message: ChildMessage): Promise<void> {
 async function run(task: ChildRequest): Promise<void> {
   const storage = openStorage(task.storage);
   try {
-    const summary = await importAndAllocate(storage.db, task.actor, readFileShared(task.path), {
+    const summary = await importAndAllocate(storage.db, task.actor, { path: task.path }, {
       ...task.request,
       onProgress: (entries) => void send({ type: 'progress', entries }),
     });

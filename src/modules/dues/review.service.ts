@@ -5,17 +5,17 @@ import type { Database } from '../../storage/schema.js';
 import type { Kysely } from 'kysely';
 import { historyOf } from '../audit/audit.service.js';
 import { transactionsByIds } from '../bank/bank.service.js';
-import { type ImportRequest, importStatementFile } from '../bank/import.service.js';
+import { type ImportRequest, importStatementFile, type StatementInput } from '../bank/import.service.js';
 import { getPeople } from '../people/people.service.js';
 import { allocateNew, type AllocationContext, allocationContext, restoreAllocations } from './allocation.service.js';
 import { deriveMemberships } from './dues.service.js';
 import * as repo from './dues.repository.js';
 
 /** Imports a statement file and allocates its new movements, all in the import's one transaction; memberships follow once, at the end. */
-export async function importAndAllocate(db: Kysely<Database>, actor: Actor, bytes: Buffer, request: ImportRequest) {
+export async function importAndAllocate(db: Kysely<Database>, actor: Actor, file: StatementInput, request: ImportRequest) {
   let context: AllocationContext | undefined;
   const matched = { automatic: 0, toReview: 0 };
-  const summary = await importStatementFile(db, actor, bytes, {
+  const summary = await importStatementFile(db, actor, file, {
     ...request,
     onAdded: async (trx, movements) => {
       context ??= await allocationContext(trx);

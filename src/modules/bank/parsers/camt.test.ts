@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCamt, parseCamtXmlOnly } from './camt.js';
 import { toMinorUnits } from './money.js';
 import type { ParsedBalance, ParsedEntry, ParsedStatementHeader, StatementError, StatementEvent } from './types.js';
-import { XML_CHUNK_BYTES } from './xml-stream.js';
+import { SOURCE_CHUNK_BYTES as XML_CHUNK_BYTES } from './source.js';
 import { CORPUS, corpusFile, haveCorpus, collectStatements, type ParsedStatement } from '../../../../test/helpers/statements.js';
 
 const HAVE_CORPUS = haveCorpus('camt');

@@ -9,6 +9,7 @@ import {
   StatementError,
   type StatementEvent,
 } from './types.js';
+import type { ByteSource } from './source.js';
 import { countXmlElements, readXml, type XmlCursor, type XmlVisitor } from './xml-stream.js';
 
 /*
@@ -192,13 +193,13 @@ function partyFields(role: 'Dbtr' | 'Cdtr', side: (d: Detail) => Party): [string
 }
 
 /** Parses a camt.053 or camt.054 file, yielding each statement (or notification) and its booked entries. */
-export function* parseCamt(bytes: Buffer, _options?: ParseOptions): Generator<StatementEvent> {
-  yield* readXml(bytes, new CamtVisitor());
+export function* parseCamt(input: Buffer | ByteSource, _options?: ParseOptions): Generator<StatementEvent> {
+  yield* readXml(input, new CamtVisitor());
 }
 
 /** Bare XML parse of a file (same decoding and parser), counting elements: the benchmark's baseline. */
-export function parseCamtXmlOnly(bytes: Buffer): number {
-  return countXmlElements(bytes);
+export function parseCamtXmlOnly(input: Buffer | ByteSource): number {
+  return countXmlElements(input);
 }
 
 class CamtVisitor implements XmlVisitor<StatementEvent> {

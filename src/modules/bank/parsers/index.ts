@@ -5,6 +5,7 @@ import { parseCsv } from './csv.js';
 import { detectFormat, looksBinary } from './detect.js';
 import { parseOfx } from './ofx.js';
 import { parseQif } from './qif.js';
+import { type ByteSource, bufferSource } from './source.js';
 import { type ParseOptions, STATEMENT_FORMATS, StatementError, type StatementEvent, type StatementFormat, type StatementParser } from './types.js';
 
 export { guessCsvProfile, type CsvProfileGuess } from './csv.js';
@@ -31,14 +32,20 @@ const PARSERS: Record<StatementFormat, StatementParser> = {
 
 /** Checks a file at once (size, binary content, format: `bank.too_large`, `bank.binary`, `bank.unknown_format`), then returns its parser's events. */
 export function parseStatementFile(bytes: Buffer, options: ParseStatementOptions = {}): Generator<StatementEvent> {
+  return parseStatementSource(bufferSource(bytes), options);
+}
+
+/** The same from a byte source: camt streams from it chunk by chunk, the other formats read it whole. */
+export function parseStatementSource(source: ByteSource, options: ParseStatementOptions = {}): Generator<StatementEvent> {
   const max = options.maxBytes ?? MAX_STATEMENT_BYTES;
-  if (bytes.length >= max) throw new StatementError('bank.too_large', null, `${bytes.length} bytes`);
-  if (bytes.length === 0) throw new StatementError('bank.unknown_format', null, 'empty file');
-  if (looksBinary(bytes)) throw new StatementError('bank.binary');
-  const format = options.format ?? detectFormat(bytes);
+  if (source.size >= max) throw new StatementError('bank.too_large', null, `${source.size} bytes`);
+  if (source.size === 0) throw new StatementError('bank.unknown_format', null, 'empty file');
+  if (looksBinary(source.head)) throw new StatementError('bank.binary');
+  const format = options.format ?? detectFormat(source.head);
   if (format === null) throw new StatementError('bank.unknown_format');
   if (!isStatementFormat(format)) throw new StatementError('bank.unknown_format', null, String(format));
-  return PARSERS[format](bytes, options);
+  if (format === 'camt.053' || format === 'camt.054') return parseCamt(source, options);
+  return PARSERS[format](source.whole(), options);
 }
 
 /** True for a format name Ruche reads ('coda', 'camt.053', 'camt.054', 'ofx', 'qif', 'csv'). */

@@ -1,8 +1,9 @@
 // A statement file parsed in a worker thread (threaded.ts starts it): the parse overlaps the import's matching and
-// database work instead of preceding it. Reads the file from shared memory, posts its events in chunks, and waits
+// database work instead of preceding it. Reads the file from disk or shared memory, posts its events in chunks, and waits
 // when it is too far ahead of the import (flow[0] counts the chunks the import has taken).
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseStatementFile, type ParseStatementOptions } from './index.js';
+import { parseStatementSource, type ParseStatementOptions } from './index.js';
+import { type ByteSource, bufferSource, fileSource } from './source.js';
 import { StatementError, type StatementEvent } from './types.js';
 import { CHUNK_EVENTS, CHUNKS_AHEAD, type ThreadInput, type ThreadMessage } from './threaded.js';
 
@@ -21,9 +22,9 @@ function send(events: StatementEvent[]): void {
   posted++;
 }
 
-function run(bytes: Buffer, options: ParseStatementOptions): void {
+function run(source: ByteSource, options: ParseStatementOptions): void {
   let chunk: StatementEvent[] = [];
-  for (const event of parseStatementFile(bytes, options)) {
+  for (const event of parseStatementSource(source, options)) {
     chunk.push(event);
     if (chunk.length >= CHUNK_EVENTS) {
       send(chunk);
@@ -35,7 +36,8 @@ function run(bytes: Buffer, options: ParseStatementOptions): void {
 }
 
 try {
-  run(Buffer.from(input.bytes, 0, input.length), input.options);
+  const { file } = input;
+  run('path' in file ? fileSource(file.path) : bufferSource(Buffer.from(file.bytes, 0, file.length)), input.options);
 } catch (error) {
   if (error instanceof StatementError) post({ type: 'refused', key: error.key, where: error.where, detail: error.detail });
   else post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });

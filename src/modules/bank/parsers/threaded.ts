@@ -1,5 +1,4 @@
 // Parsing a large statement file in a worker thread (parse-thread.ts), read here as an async stream of events.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { builtSibling } from '../../../core/built.js';
 import type { ParseStatementOptions } from './index.js';
@@ -11,10 +10,9 @@ export const THREAD_MIN_BYTES = 2_000_000;
 export const CHUNK_EVENTS = 500;
 export const CHUNKS_AHEAD = 4;
 
-/** What the thread is given: the file in shared memory, the parse options, the flow counter. */
+/** What the thread is given: the file (its path, or its bytes in shared memory), the parse options, the flow counter. */
 export interface ThreadInput {
-  bytes: SharedArrayBuffer;
-  length: number;
+  file: { path: string } | { bytes: SharedArrayBuffer; length: number };
   options: ParseStatementOptions;
   flow: SharedArrayBuffer;
 }
@@ -38,25 +36,15 @@ function sharedBytes(bytes: Buffer): SharedArrayBuffer {
   return shared;
 }
 
-/** Reads a whole file into shared memory, so that a parse thread reads it without a copy (the file is in memory once). */
-export function readFileShared(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const bytes = Buffer.from(new SharedArrayBuffer(fstatSync(fd).size));
-    for (let at = 0, read = 1; at < bytes.length && read > 0; at += read) read = readSync(fd, bytes, at, bytes.length - at, at);
-    return bytes;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * The events of a statement file parsed in a worker thread, in order, with the same checks and the same
- * StatementError as parseStatementFile. Stopping early (an error in the import) stops the thread.
+ * StatementError as parseStatementFile. A file given by its path is read there a chunk at a time (camt) or
+ * whole (the other formats). Stopping early (an error in the import) stops the thread.
  */
-export async function* parseInThread(bytes: Buffer, options: ParseStatementOptions = {}): AsyncGenerator<StatementEvent> {
+export async function* parseInThread(file: Buffer | { path: string }, options: ParseStatementOptions = {}): AsyncGenerator<StatementEvent> {
   const flow = new Int32Array(new SharedArrayBuffer(4));
-  const input: ThreadInput = { bytes: sharedBytes(bytes), length: bytes.length, options, flow: flow.buffer as SharedArrayBuffer };
+  const shared = Buffer.isBuffer(file) ? { bytes: sharedBytes(file), length: file.length } : { path: file.path };
+  const input: ThreadInput = { file: shared, options, flow: flow.buffer as SharedArrayBuffer };
   const worker = new Worker(THREAD, { workerData: input, resourceLimits: THREAD_LIMITS });
   const inbox = messagesOf(worker);
   try {

@@ -1,8 +1,6 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { type ByteSource, bufferSource } from './source.js';
 import { StatementError } from './types.js';
-
-/** Bytes handed to the XML parser at a time: big enough to be fast, small enough to stream. */
-export const XML_CHUNK_BYTES = 64 * 1024;
 
 /** Source text kept before a chunk, so that a capture can begin with the previous chunk's last tag. */
 const CAPTURE_TAIL = 1024;
@@ -36,12 +34,13 @@ export interface XmlVisitor<T> {
  * close and yielding what it emits. Refuses DTDs and entity references (`bank.xml_hostile`) and reports broken
  * XML with its line and column (`bank.xml_malformed`).
  */
-export function* readXml<T>(bytes: Buffer, visitor: XmlVisitor<T>): Generator<T> {
-  yield* new XmlReader(bytes, visitor).run();
+export function* readXml<T>(input: Buffer | ByteSource, visitor: XmlVisitor<T>): Generator<T> {
+  yield* new XmlReader(Buffer.isBuffer(input) ? bufferSource(input) : input, visitor).run();
 }
 
 /** Parses the bytes with the same decoding and parser settings as readXml, only counting elements. */
-export function countXmlElements(bytes: Buffer): number {
+export function countXmlElements(input: Buffer | ByteSource): number {
+  const source = Buffer.isBuffer(input) ? bufferSource(input) : input;
   let count = 0;
   const parser = newParser();
   parser.on('opentag', () => {
@@ -50,10 +49,8 @@ export function countXmlElements(bytes: Buffer): number {
   parser.on('doctype', () => {
     throw new StatementError('bank.xml_hostile', `line ${parser.line}`, 'DOCTYPE');
   });
-  const decoder = decoderFor(bytes);
-  for (let offset = 0; offset < bytes.length; offset += XML_CHUNK_BYTES) {
-    parser.write(decoder.decode(bytes.subarray(offset, offset + XML_CHUNK_BYTES), { stream: true }));
-  }
+  const decoder = decoderFor(source.head);
+  for (const chunk of source.chunks()) parser.write(decoder.decode(chunk, { stream: true }));
   parser.write(decoder.decode());
   parser.close();
   return count;
@@ -76,16 +73,16 @@ class XmlReader<T> implements XmlCursor<T> {
   private captureStart = -1;
 
   constructor(
-    private readonly bytes: Buffer,
+    private readonly source: ByteSource,
     private readonly visitor: XmlVisitor<T>,
   ) {
-    this.decoder = decoderFor(bytes);
+    this.decoder = decoderFor(source.head);
     this.listen();
   }
 
   *run(): Generator<T> {
-    for (let offset = 0; offset < this.bytes.length; offset += XML_CHUNK_BYTES) {
-      this.feed(this.decode(this.bytes.subarray(offset, offset + XML_CHUNK_BYTES)));
+    for (const chunk of this.source.chunks()) {
+      this.feed(this.decode(chunk));
       yield* this.drain();
     }
     this.feed(this.decode(null));
