@@ -18,6 +18,8 @@ import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
 import { exchangePages } from '../modules/people-exchange/exchange.pages.js';
 import { exchangeRoutes } from '../modules/people-exchange/exchange.routes.js';
+import { sessionsPages } from '../modules/security/sessions.pages.js';
+import { sessionsRoutes } from '../modules/security/sessions.routes.js';
 import { settingsPages } from '../modules/settings/settings.pages.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
 import { setupPages } from '../modules/setup/setup.pages.js';
@@ -63,7 +65,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages]) {
+  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages, sessionsPages, sessionsRoutes]) {
     await app.register(plugin);
   }
   return app;

@@ -4,15 +4,17 @@ import type { AppContext } from '../http/context.js';
 import { purgeExpiredSessions } from '../modules/accounts/accounts.service.js';
 import { purgeDeletedPeople } from '../modules/people/people.service.js';
 import { purgeStaleUploads } from '../modules/people-exchange/exchange.service.js';
+import { purgeLoginThrottles } from '../modules/security/login-guard.js';
 import { inTransaction } from '../storage/database.js';
 
 const HOUR = 3_600_000;
 
-/** Housekeeping run at start and every hour: purge people deleted over 30 days ago, drop expired sessions and day-old uploads. */
+/** Housekeeping run at start and every hour: purge people deleted over 30 days ago, drop expired sessions, stale login counters and day-old uploads. */
 export async function runHousekeeping(ctx: AppContext): Promise<{ purged: number }> {
   const purged = await inTransaction(ctx.db, (trx) => purgeDeletedPeople(trx, SYSTEM));
   await purgeExpiredSessions(ctx.db);
   await purgeStaleUploads(ctx.db);
+  await purgeLoginThrottles(ctx.db);
   return { purged };
 }
 

@@ -4,6 +4,7 @@ import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
+import type { LoginThrottleTable } from '../modules/security/security.table.js';
 import type { SettingsTable, UploadsTable } from '../modules/settings/settings.table.js';
 
 /** Every table of Ruche's database, as Kysely sees it. */
@@ -28,4 +29,5 @@ export interface Database {
   allocations: AllocationsTable;
   person_ibans: PersonIbansTable;
   category_rules: CategoryRulesTable;
+  login_throttle: LoginThrottleTable;
 }

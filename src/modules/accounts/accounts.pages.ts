@@ -41,7 +41,7 @@ function ownPage(request: FastifyRequest, state: FormState, tokens: Awaited<Retu
   const t = request.t;
   return {
     title: t('accounts.mine'),
-    body: html`<h1>${t('accounts.mine')}</h1><p>${request.principal?.username}</p>${myReference(request)}
+    body: html`<h1>${t('accounts.mine')}</h1><p>${request.principal?.username} · <a href="/account/sessions">${t('security.sessions')}</a></p>${myReference(request)}
 <h2>${t('accounts.change_password')}</h2>${errorSummary(t, state)}<form method="post" action="/account/password">${csrfField(request)}
 ${inputField(t, state, { name: 'current', label: 'accounts.current_password', type: 'password', required: true, autocomplete: 'current-password' })}
 ${inputField(t, state, { name: 'password', label: 'accounts.new_password', type: 'password', required: true, autocomplete: 'new-password' })}

@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Db } from '../../storage/database.js';
-import type { AccountsTable } from './accounts.table.js';
+import type { AccountsTable, SessionsTable } from './accounts.table.js';
 
 /** Inserts an account and returns its id. */
 export async function insertAccount(db: Db, row: Insertable<AccountsTable>): Promise<number> {
@@ -119,7 +119,7 @@ export async function touchToken(db: Db, tokenId: number, at: string): Promise<v
 }
 
 /** Inserts a session row. */
-export async function insertSession(db: Db, row: { id_hash: string; account_id: number; created_at: string; expires_at: string; last_seen_at: string }) {
+export async function insertSession(db: Db, row: Insertable<SessionsTable>) {
   await db.insertInto('sessions').values(row).execute();
 }
 

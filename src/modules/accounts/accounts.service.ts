@@ -132,12 +132,7 @@ export async function setLocale(db: Db, accountId: number, locale: Locale): Prom
 
 /** Checks a username-or-e-mail and password; returns the account id or null, in constant-ish time. */
 export async function authenticate(db: Db, login: string, password: string): Promise<number | null> {
-  const normalized = login.trim().toLowerCase();
-  let account = await repo.selectAccountByUsername(db, normalized);
-  if (!account && normalized.includes('@')) {
-    const byEmail = await repo.selectAccountsByEmail(db, normalized);
-    if (byEmail.length === 1) account = byEmail[0];
-  }
+  const account = await accountForLogin(db, login);
   if (!account || account.disabled) {
     await verifyDecoy(password);
     return null;
@@ -145,6 +140,15 @@ export async function authenticate(db: Db, login: string, password: string): Pro
   if (!(await verifyPassword(account.password_hash, password))) return null;
   await repo.updateAccount(db, account.id, { last_login_at: nowIso() });
   return account.id;
+}
+
+/** The account a login names: its username, or an e-mail address only it has (null otherwise). */
+export async function accountForLogin(db: Db, login: string) {
+  const normalized = login.trim().toLowerCase();
+  const account = await repo.selectAccountByUsername(db, normalized);
+  if (account || !normalized.includes('@')) return account ?? null;
+  const byEmail = await repo.selectAccountsByEmail(db, normalized);
+  return byEmail.length === 1 ? byEmail[0] : null;
 }
 
 type CredentialAccount = { account_id: number; username: string; person_id: number | null; locale: string | null };
@@ -215,11 +219,14 @@ function expiry(from: Date): string {
   return new Date(from.getTime() + SESSION_DAYS * 86_400_000).toISOString();
 }
 
-/** Opens a browser session; returns the cookie value (only its hash is stored). */
-export async function openSession(db: Db, accountId: number): Promise<string> {
+/** Opens a browser session, noting the browser and address for the sessions page; returns the cookie value (only its hash is stored). */
+export async function openSession(db: Db, accountId: number, opener: { userAgent?: string; ip?: string } = {}): Promise<string> {
   const value = randomToken(32);
   const now = new Date();
-  await repo.insertSession(db, { id_hash: sha256(value), account_id: accountId, created_at: now.toISOString(), expires_at: expiry(now), last_seen_at: now.toISOString() });
+  await repo.insertSession(db, {
+    id_hash: sha256(value), account_id: accountId, created_at: now.toISOString(), expires_at: expiry(now), last_seen_at: now.toISOString(),
+    user_agent: opener.userAgent?.slice(0, 300) ?? null, ip: opener.ip ?? null,
+  });
   return value;
 }
 

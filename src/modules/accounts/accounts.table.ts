@@ -36,4 +36,7 @@ export interface SessionsTable {
   created_at: string;
   expires_at: string;
   last_seen_at: string;
+  /** The browser and address that opened it, shown on the sessions page. */
+  user_agent: string | null;
+  ip: string | null;
 }

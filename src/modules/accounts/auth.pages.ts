@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ValidationError } from '../../core/errors.js';
+import { AppError, ValidationError } from '../../core/errors.js';
 import { validate } from '../../core/validate.js';
 import { cookieOptions, LANG_COOKIE, SESSION_COOKIE, setFlash } from '../../http/cookies.js';
 import { formBody, safeLocalPath } from '../../http/forms.js';
@@ -7,16 +7,20 @@ import { isLocale } from '../../i18n/index.js';
 import { csrfField, errorSummary, type FormState, formState, inputField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
-import { authenticate, closeSession, openSession, principalFor, setLocale } from './accounts.service.js';
+import { requestActor } from '../../http/request.js';
+import { recordChange } from '../audit/audit.service.js';
+import { DEVICE_COOKIE, DEVICE_SECONDS } from '../security/device-cookie.js';
+import { attemptLogin } from '../security/login-guard.js';
+import { closeSession, openSession, principalFor, setLocale } from './accounts.service.js';
 import { loginInput } from './accounts.schema.js';
 
 const SESSION_SECONDS = 14 * 86_400;
 
-function loginPage(request: FastifyRequest, state: FormState, next: string) {
+function loginPage(request: FastifyRequest, state: FormState, next: string, refusal?: string) {
   const t = request.t;
   return {
     title: t('auth.login_title'),
-    body: html`<h1>${t('auth.login_title')}</h1>${errorSummary(t, state)}
+    body: html`<h1>${t('auth.login_title')}</h1>${refusal ? html`<p class="errors" role="alert">${refusal}</p>` : errorSummary(t, state)}
 <form method="post" action="/login">${csrfField(request)}<input type="hidden" name="next" value="${next}">
 ${inputField(t, state, { name: 'login', label: 'auth.login', required: true, autofocus: true, autocomplete: 'username' })}
 ${inputField(t, state, { name: 'password', label: 'accounts.password', type: 'password', required: true, autocomplete: 'current-password' })}
@@ -29,14 +33,18 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<void
   const next = safeLocalPath(values.next);
   try {
     const { login, password } = validate(loginInput, values);
-    const accountId = await authenticate(request.ctx.db, login, password);
-    if (accountId === null) throw new ValidationError({ _: 'auth.failed' });
-    const session = await openSession(request.ctx.db, accountId);
+    const { accountId, device } = await attemptLogin(request.ctx.db, request.ctx.secret, { login, password, ip: request.ip, device: request.cookies[DEVICE_COOKIE] });
+    reply.setCookie(DEVICE_COOKIE, device, cookieOptions(request, DEVICE_SECONDS));
+    const session = await openSession(request.ctx.db, accountId, { userAgent: request.headers['user-agent'], ip: request.ip });
     reply.setCookie(SESSION_COOKIE, session, cookieOptions(request, SESSION_SECONDS));
     const principal = await principalFor(request.ctx.db, accountId, 'session');
     if (principal?.locale) reply.setCookie(LANG_COOKIE, principal.locale, cookieOptions(request, 365 * 86_400));
     await reply.redirect(next, 303);
   } catch (error) {
+    if (error instanceof AppError && error.code === 'login_locked') {
+      const page = loginPage(request, formState({ login: values.login }), next, request.t(error.key, error.params));
+      return sendPage(request, reply, { ...page, status: 429 });
+    }
     if (!(error instanceof ValidationError)) throw error;
     await sendPage(request, reply, { ...loginPage(request, formState({ login: values.login }, error.fields), next), status: 422 });
   }
@@ -54,6 +62,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
   app.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie) await closeSession(request.ctx.db, cookie);
+    if (request.principal) await recordChange(request.ctx.db, requestActor(request), { action: 'auth.logout', entityType: 'account', entityId: request.principal.accountId });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     setFlash(request, reply, { kind: 'info', key: 'auth.logged_out' });
     await reply.redirect('/login', 303);
