@@ -4,6 +4,7 @@ import type { AppContext } from '../http/context.js';
 import { purgeExpiredSessions } from '../modules/accounts/accounts.service.js';
 import { purgeDeletedPeople } from '../modules/people/people.service.js';
 import { purgeStaleUploads } from '../modules/people-exchange/exchange.service.js';
+import { purgeExpiredChallenges } from '../modules/two-factor/challenge.service.js';
 import { inTransaction } from '../storage/database.js';
 
 const HOUR = 3_600_000;
@@ -13,6 +14,7 @@ export async function runHousekeeping(ctx: AppContext): Promise<{ purged: number
   const purged = await inTransaction(ctx.db, (trx) => purgeDeletedPeople(trx, SYSTEM));
   await purgeExpiredSessions(ctx.db);
   await purgeStaleUploads(ctx.db);
+  await purgeExpiredChallenges(ctx.db);
   return { purged };
 }
 

@@ -5,6 +5,7 @@ import type { AuditLogTable } from '../modules/audit/audit.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
 import type { SettingsTable, UploadsTable } from '../modules/settings/settings.table.js';
+import type { AccountTotpTable, LoginChallengesTable, RecoveryCodesTable } from '../modules/two-factor/two-factor.table.js';
 
 /** Every table of Ruche's database, as Kysely sees it. */
 export interface Database {
@@ -28,4 +29,7 @@ export interface Database {
   allocations: AllocationsTable;
   person_ibans: PersonIbansTable;
   category_rules: CategoryRulesTable;
+  account_totp: AccountTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
 }

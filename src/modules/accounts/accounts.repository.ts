@@ -119,7 +119,7 @@ export async function touchToken(db: Db, tokenId: number, at: string): Promise<v
 }
 
 /** Inserts a session row. */
-export async function insertSession(db: Db, row: { id_hash: string; account_id: number; created_at: string; expires_at: string; last_seen_at: string }) {
+export async function insertSession(db: Db, row: { id_hash: string; account_id: number; created_at: string; expires_at: string; last_seen_at: string; remember: number }) {
   await db.insertInto('sessions').values(row).execute();
 }
 
@@ -128,7 +128,7 @@ export async function selectLiveSession(db: Db, idHash: string, now: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select(['sessions.last_seen_at', ...ACCOUNT_OF_CREDENTIAL])
+    .select(['sessions.last_seen_at', 'sessions.remember', ...ACCOUNT_OF_CREDENTIAL])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .where('accounts.disabled', '=', 0)

@@ -36,4 +36,6 @@ export interface SessionsTable {
   created_at: string;
   expires_at: string;
   last_seen_at: string;
+  /** 1: a 30-day cookie (remember me); 0: a browser-session cookie with a short server-side lifetime. */
+  remember: number;
 }
