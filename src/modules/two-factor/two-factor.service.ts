@@ -51,6 +51,7 @@ export async function beginSetup(db: Db, appSecret: string, account: { id: numbe
 
 // The time step a code matches (within the tolerance and after `after`), or null.
 async function matchTotp(secret: string, code: string, after: number | null): Promise<number | null> {
+  if (!isTotpCode(code)) return null; // otplib throws on a token of the wrong length
   const result = await verify({ secret, token: code, epochTolerance: TOLERANCE_SECONDS, ...(after !== null ? { afterTimeStep: after } : {}) });
   return result.valid && 'timeStep' in result ? result.timeStep : null;
 }
