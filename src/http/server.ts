@@ -23,6 +23,11 @@ import { sessionsRoutes } from '../modules/security/sessions.routes.js';
 import { settingsPages } from '../modules/settings/settings.pages.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
 import { setupPages } from '../modules/setup/setup.pages.js';
+import { twoFactorAdminPages } from '../modules/two-factor/admin.pages.js';
+import { twoFactorGate } from '../modules/two-factor/gate.js';
+import { twoFactorLoginPages } from '../modules/two-factor/login.pages.js';
+import { twoFactorSetupPages } from '../modules/two-factor/setup.pages.js';
+import { twoFactorRoutes } from '../modules/two-factor/two-factor.routes.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './errors.js';
@@ -65,7 +70,12 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages, sessionsPages, sessionsRoutes]) {
+  for (const plugin of [
+    homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes,
+    settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages,
+    sessionsPages, sessionsRoutes,
+    twoFactorGate, twoFactorLoginPages, twoFactorSetupPages, twoFactorAdminPages, twoFactorRoutes,
+  ]) {
     await app.register(plugin);
   }
   return app;

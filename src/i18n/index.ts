@@ -4,12 +4,16 @@ import { duesMessages } from '../modules/dues/dues.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
 import { exchangeMessages } from '../modules/people-exchange/exchange.i18n.js';
 import { securityMessages } from '../modules/security/security.i18n.js';
+import { twoFactorMessages } from '../modules/two-factor/two-factor.i18n.js';
 import { coreMessages } from './core.i18n.js';
 import { LOCALES, type Locale } from './define.js';
 
 export { LOCALES, type Locale } from './define.js';
 
-const catalogues = [coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, securityMessages];
+const catalogues = [
+  coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages,
+  securityMessages, twoFactorMessages,
+];
 
 type Merged = (typeof catalogues)[number]['en'];
 /** Every translation key of Ruche. */

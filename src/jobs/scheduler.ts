@@ -5,6 +5,7 @@ import { purgeExpiredSessions } from '../modules/accounts/accounts.service.js';
 import { purgeDeletedPeople } from '../modules/people/people.service.js';
 import { purgeStaleUploads } from '../modules/people-exchange/exchange.service.js';
 import { purgeLoginThrottles } from '../modules/security/login-guard.js';
+import { purgeExpiredChallenges } from '../modules/two-factor/challenge.service.js';
 import { inTransaction } from '../storage/database.js';
 
 const HOUR = 3_600_000;
@@ -15,6 +16,7 @@ export async function runHousekeeping(ctx: AppContext): Promise<{ purged: number
   await purgeExpiredSessions(ctx.db);
   await purgeStaleUploads(ctx.db);
   await purgeLoginThrottles(ctx.db);
+  await purgeExpiredChallenges(ctx.db);
   return { purged };
 }
 

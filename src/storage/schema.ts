@@ -6,6 +6,7 @@ import type { MembershipsTable } from '../modules/memberships/memberships.table.
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
 import type { LoginThrottleTable } from '../modules/security/security.table.js';
 import type { SettingsTable, UploadsTable } from '../modules/settings/settings.table.js';
+import type { AccountTotpTable, LoginChallengesTable, RecoveryCodesTable } from '../modules/two-factor/two-factor.table.js';
 
 /** Every table of Ruche's database, as Kysely sees it. */
 export interface Database {
@@ -30,4 +31,7 @@ export interface Database {
   person_ibans: PersonIbansTable;
   category_rules: CategoryRulesTable;
   login_throttle: LoginThrottleTable;
+  account_totp: AccountTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
 }

@@ -13,6 +13,7 @@ import {
 import { accountForm, accountsTable, roleBoxes, tokensSection } from './accounts.view.js';
 import { referencesOf } from '../dues/person-payments.service.js';
 import { getLivePerson } from '../people/people.service.js';
+import { twoFactorAdminSection } from '../two-factor/admin.pages.js';
 import { can } from './principal.js';
 
 async function accountPage(request: FastifyRequest, account: AccountView, created?: string) {
@@ -23,6 +24,7 @@ async function accountPage(request: FastifyRequest, account: AccountView, create
 <dl><dt>${t('people.display_name')}</dt><dd>${account.personId ? html`<a href="/people/${account.personId}">${account.displayName ?? ''}</a>` : '—'}</dd>
 <dt>${t('accounts.roles')}</dt><dd>${account.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ') || '—'}</dd>
 <dt>${t('accounts.last_login')}</dt><dd>${account.lastLoginAt?.slice(0, 16).replace('T', ' ') ?? '—'}</dd></dl>
+${await twoFactorAdminSection(request, account.id)}
 ${manage ? html`<form method="post" action="${base}/roles">${csrfField(request)}${roleBoxes(request, formState({ roles: account.roles }))}<div class="actions"><button>${t('form.save')}</button></div></form>
 <div class="actions">${buttonForm(request, `${base}/${account.disabled ? 'enable' : 'disable'}`, t(account.disabled ? 'accounts.enable' : 'accounts.disable'), account.disabled ? '' : 'danger')}</div>
 ${tokensSection(request, base, await listApiTokens(request.ctx.db, account.id), created)}` : ''}`;
@@ -46,6 +48,7 @@ function ownPage(request: FastifyRequest, state: FormState, tokens: Awaited<Retu
 ${inputField(t, state, { name: 'current', label: 'accounts.current_password', type: 'password', required: true, autocomplete: 'current-password' })}
 ${inputField(t, state, { name: 'password', label: 'accounts.new_password', type: 'password', required: true, autocomplete: 'new-password' })}
 <div class="actions"><button>${t('form.save')}</button></div></form>
+<h2>${t('two_factor.title')}</h2><p><a href="/account/two-factor">${t('two_factor.own_link')}</a></p>
 ${tokensSection(request, '/account', tokens, created)}`,
   };
 }

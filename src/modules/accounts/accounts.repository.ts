@@ -128,7 +128,7 @@ export async function selectLiveSession(db: Db, idHash: string, now: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select(['sessions.last_seen_at', ...ACCOUNT_OF_CREDENTIAL])
+    .select(['sessions.last_seen_at', 'sessions.remember', ...ACCOUNT_OF_CREDENTIAL])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .where('accounts.disabled', '=', 0)

@@ -125,6 +125,13 @@ export async function changeOwnPassword(db: Db, actor: Actor, accountId: number,
   await setPassword(db, actor, accountId, password);
 }
 
+/** True when the password is the account's own (re-confirming who is there before a sensitive change). */
+export async function verifyAccountPassword(db: Db, accountId: number, password: string): Promise<boolean> {
+  const account = await repo.selectAccountById(db, accountId);
+  if (!account) return false;
+  return verifyPassword(account.password_hash, password);
+}
+
 /** Remembers an account's language. */
 export async function setLocale(db: Db, accountId: number, locale: Locale): Promise<void> {
   await repo.updateAccount(db, accountId, { locale });
@@ -211,32 +218,37 @@ export async function principalForToken(db: Db, token: string): Promise<Principa
   return principalOf(db, row, 'token');
 }
 
-const SESSION_DAYS = 14;
+/** How long a session lives without use: 30 days when remembered, 12 hours for a browser-session cookie. */
+export const SESSION_LIFETIME_SECONDS = { remember: 30 * 86_400, browser: 12 * 3_600 } as const;
 // Sessions and tokens record their last use at most this often, so reads do not each cost a write.
 const TOUCH_MS = 3_600_000;
+// A short session slides more often, so an hour of reading does not end it.
+const SHORT_TOUCH_MS = 600_000;
 
-function expiry(from: Date): string {
-  return new Date(from.getTime() + SESSION_DAYS * 86_400_000).toISOString();
+function expiry(from: Date, remember: boolean): string {
+  return new Date(from.getTime() + SESSION_LIFETIME_SECONDS[remember ? 'remember' : 'browser'] * 1000).toISOString();
 }
 
-/** Opens a browser session, noting the browser and address for the sessions page; returns the cookie value (only its hash is stored). */
-export async function openSession(db: Db, accountId: number, opener: { userAgent?: string; ip?: string } = {}): Promise<string> {
+/** Opens a browser session (remembered 30 days, or 12 hours), noting the browser and address for the sessions page; returns the cookie value (only its hash is stored). */
+export async function openSession(db: Db, accountId: number, options: { remember?: boolean; userAgent?: string; ip?: string } = {}): Promise<string> {
   const value = randomToken(32);
   const now = new Date();
+  const remember = options.remember ?? false;
   await repo.insertSession(db, {
-    id_hash: sha256(value), account_id: accountId, created_at: now.toISOString(), expires_at: expiry(now), last_seen_at: now.toISOString(),
-    user_agent: opener.userAgent?.slice(0, 300) ?? null, ip: opener.ip ?? null,
+    id_hash: sha256(value), account_id: accountId, created_at: now.toISOString(), expires_at: expiry(now, remember), last_seen_at: now.toISOString(), remember: remember ? 1 : 0,
+    user_agent: options.userAgent?.slice(0, 300) ?? null, ip: options.ip ?? null,
   });
   return value;
 }
 
-/** The principal of a session cookie, sliding its expiry at most once an hour; null when expired. */
+/** The principal of a session cookie, sliding its expiry now and then; null when expired. */
 export async function principalForSession(db: Db, cookie: string): Promise<Principal | null> {
   const idHash = sha256(cookie);
   const now = new Date();
   const row = await repo.selectLiveSession(db, idHash, now.toISOString());
   if (!row) return null;
-  if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_MS) await repo.touchSession(db, idHash, now.toISOString(), expiry(now));
+  const remember = row.remember === 1;
+  if (now.getTime() - Date.parse(row.last_seen_at) > (remember ? TOUCH_MS : SHORT_TOUCH_MS)) await repo.touchSession(db, idHash, now.toISOString(), expiry(now, remember));
   return principalOf(db, row, 'session');
 }
 

@@ -39,4 +39,6 @@ export interface SessionsTable {
   /** The browser and address that opened it, shown on the sessions page. */
   user_agent: string | null;
   ip: string | null;
+  /** 1: a 30-day cookie (remember me); 0: a browser-session cookie with a short server-side lifetime. */
+  remember: number;
 }

@@ -4,17 +4,16 @@ import { validate } from '../../core/validate.js';
 import { cookieOptions, LANG_COOKIE, SESSION_COOKIE, setFlash } from '../../http/cookies.js';
 import { formBody, safeLocalPath } from '../../http/forms.js';
 import { isLocale } from '../../i18n/index.js';
-import { csrfField, errorSummary, type FormState, formState, inputField } from '../../views/form.js';
+import { checkboxField, csrfField, errorSummary, type FormState, formState, inputField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { requestActor } from '../../http/request.js';
 import { recordChange } from '../audit/audit.service.js';
 import { DEVICE_COOKIE, DEVICE_SECONDS } from '../security/device-cookie.js';
 import { attemptLogin } from '../security/login-guard.js';
-import { closeSession, openSession, principalFor, setLocale } from './accounts.service.js';
+import { continueLogin } from '../two-factor/login.pages.js';
+import { closeSession, setLocale } from './accounts.service.js';
 import { loginInput } from './accounts.schema.js';
-
-const SESSION_SECONDS = 14 * 86_400;
 
 function loginPage(request: FastifyRequest, state: FormState, next: string, refusal?: string) {
   const t = request.t;
@@ -24,6 +23,7 @@ function loginPage(request: FastifyRequest, state: FormState, next: string, refu
 <form method="post" action="/login">${csrfField(request)}<input type="hidden" name="next" value="${next}">
 ${inputField(t, state, { name: 'login', label: 'auth.login', required: true, autofocus: true, autocomplete: 'username' })}
 ${inputField(t, state, { name: 'password', label: 'accounts.password', type: 'password', required: true, autocomplete: 'current-password' })}
+${checkboxField(t, state, { name: 'remember', label: 'auth.remember_me' })}
 <div class="actions"><button>${t('nav.login')}</button></div></form>`,
   };
 }
@@ -35,18 +35,14 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<void
     const { login, password } = validate(loginInput, values);
     const { accountId, device } = await attemptLogin(request.ctx.db, request.ctx.secret, { login, password, ip: request.ip, device: request.cookies[DEVICE_COOKIE] });
     reply.setCookie(DEVICE_COOKIE, device, cookieOptions(request, DEVICE_SECONDS));
-    const session = await openSession(request.ctx.db, accountId, { userAgent: request.headers['user-agent'], ip: request.ip });
-    reply.setCookie(SESSION_COOKIE, session, cookieOptions(request, SESSION_SECONDS));
-    const principal = await principalFor(request.ctx.db, accountId, 'session');
-    if (principal?.locale) reply.setCookie(LANG_COOKIE, principal.locale, cookieOptions(request, 365 * 86_400));
-    await reply.redirect(next, 303);
+    await continueLogin(request, reply, { accountId, remember: values.remember === 'on', next });
   } catch (error) {
     if (error instanceof AppError && error.code === 'login_locked') {
       const page = loginPage(request, formState({ login: values.login }), next, request.t(error.key, error.params));
       return sendPage(request, reply, { ...page, status: 429 });
     }
     if (!(error instanceof ValidationError)) throw error;
-    await sendPage(request, reply, { ...loginPage(request, formState({ login: values.login }, error.fields), next), status: 422 });
+    await sendPage(request, reply, { ...loginPage(request, formState({ login: values.login, remember: values.remember }, error.fields), next), status: 422 });
   }
 }
 

@@ -16,7 +16,8 @@ function settingsPage(request: FastifyRequest, state: FormState) {
     body: html`<h1>${t('settings.title')}</h1>${errorSummary(t, state)}<form method="post" action="/settings">${csrfField(request)}
 ${inputField(t, state, { name: 'collective_name', label: 'settings.collective_name', required: true, autofocus: true })}
 ${selectField(t, state, { name: 'fiscal_year_start_month', label: 'settings.fiscal_year_start_month' }, months)}
-<div class="actions"><button>${t('form.save')}</button></div></form>`,
+<div class="actions"><button>${t('form.save')}</button></div></form>
+<p><a href="/settings/two-factor">${t('two_factor.settings_link')}</a></p>`,
   };
 }
 
