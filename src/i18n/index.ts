@@ -1,6 +1,7 @@
 import { accountsMessages } from '../modules/accounts/accounts.i18n.js';
 import { bankMessages } from '../modules/bank/bank.i18n.js';
 import { duesMessages } from '../modules/dues/dues.i18n.js';
+import { groupsMessages } from '../modules/groups/groups.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
 import { exchangeMessages } from '../modules/people-exchange/exchange.i18n.js';
 import { coreMessages } from './core.i18n.js';
@@ -8,7 +9,7 @@ import { LOCALES, type Locale } from './define.js';
 
 export { LOCALES, type Locale } from './define.js';
 
-const catalogues = [coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages];
+const catalogues = [coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, groupsMessages];
 
 type Merged = (typeof catalogues)[number]['en'];
 /** Every translation key of Ruche. */

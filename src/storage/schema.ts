@@ -2,6 +2,7 @@ import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } 
 import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
 import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../modules/dues/dues.table.js';
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
+import type { GroupMembersTable, GroupsTable } from '../modules/groups/groups.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
 import type { SettingsTable, UploadsTable } from '../modules/settings/settings.table.js';
@@ -28,4 +29,6 @@ export interface Database {
   allocations: AllocationsTable;
   person_ibans: PersonIbansTable;
   category_rules: CategoryRulesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
 }
