@@ -10,7 +10,7 @@ import { personReference } from '../../src/modules/dues/matcher.js';
 import { importAndAllocate, reviewQueue } from '../../src/modules/dues/review.service.js';
 import { addGroupMember, createGroup, getGroup, groupNamesOfAccount, isAccountInAnyGroup, listGroupMembers, listGroups } from '../../src/modules/groups/groups.service.js';
 import { setMembership } from '../../src/modules/memberships/memberships.service.js';
-import { createPerson, deletePerson, updatePerson } from '../../src/modules/people/people.service.js';
+import { createPerson, deletePerson, purgeDeletedPeople, restorePerson, updatePerson } from '../../src/modules/people/people.service.js';
 import { updateSettings } from '../../src/modules/settings/settings.service.js';
 import type { Db } from '../../src/storage/database.js';
 import { camt054 } from '../fixtures/camt054.js';
@@ -155,6 +155,18 @@ forEachDialect('computed groups', (open) => {
     await expect(groupNamesOfAccount(db, 999_999)).rejects.toMatchObject({ status: 404 });
     await deletePerson(db, SYSTEM, dana.id);
     expect(await groupNamesOfAccount(db, account.id)).toEqual(['role-inviter', 'role-secretary']);
+    expect((await getGroup(db, 'ops')).member_count).toBe(0);
+    await restorePerson(db, SYSTEM, dana.id);
+    expect(await groupNamesOfAccount(db, account.id)).toContain('ops');
+  });
+
+  it('forgets a purged person\'s group memberships', async () => {
+    const gone = await createPerson(db, SYSTEM, { display_name: 'Gone' });
+    await createGroup(db, SYSTEM, { name: 'ops', label: 'Operations' });
+    await addGroupMember(db, SYSTEM, 'ops', { person_id: gone.id });
+    await deletePerson(db, SYSTEM, gone.id);
+    expect(await purgeDeletedPeople(db, SYSTEM, new Date(Date.now() + 31 * 86_400_000))).toBe(1);
+    expect(await db.selectFrom('group_members').selectAll().execute()).toEqual([]);
   });
 });
 
