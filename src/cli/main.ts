@@ -10,12 +10,16 @@ import { actorOf, type Principal } from '../modules/accounts/principal.js';
 import { peopleCommands } from '../modules/people/people.cli.js';
 import { duesCommands } from '../modules/dues/dues.cli.js';
 import { exchangeCommands } from '../modules/people-exchange/exchange.cli.js';
+import { groupsCommands } from '../modules/groups/groups.cli.js';
 import { twoFactorCommands } from '../modules/two-factor/two-factor.cli.js';
 import { type Command, println } from './command.js';
 import { openContext } from './context.js';
 import { maintenanceCommands } from './maintenance.cli.js';
 
-const COMMANDS: Command[] = [...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands, ...twoFactorCommands];
+const COMMANDS: Command[] = [
+  ...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands,
+  ...twoFactorCommands, ...groupsCommands,
+];
 
 const AS_OPTION = { as: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };
 

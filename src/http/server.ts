@@ -13,6 +13,8 @@ import { duesRoutes } from '../modules/dues/dues.routes.js';
 import { reviewPages } from '../modules/dues/review.pages.js';
 import { personPaymentsPages } from '../modules/dues/person-payments.pages.js';
 import { bankSetupPages } from '../modules/dues/setup.pages.js';
+import { groupsPages } from '../modules/groups/groups.pages.js';
+import { groupsRoutes } from '../modules/groups/groups.routes.js';
 import { homePages } from '../modules/home/home.pages.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
@@ -71,10 +73,10 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   securityHeaders(app);
   basicRoutes(app, ctx);
   for (const plugin of [
-    homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes,
-    settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages,
-    sessionsPages, sessionsRoutes,
-    twoFactorGate, twoFactorLoginPages, twoFactorSetupPages, twoFactorAdminPages, twoFactorRoutes,
+    homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages,
+    accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes,
+    personPaymentsPages, bankSetupPages, sessionsPages, sessionsRoutes, twoFactorGate, twoFactorLoginPages,
+    twoFactorSetupPages, twoFactorAdminPages, twoFactorRoutes, groupsPages, groupsRoutes,
   ]) {
     await app.register(plugin);
   }

@@ -1,6 +1,7 @@
 import { accountsMessages } from '../modules/accounts/accounts.i18n.js';
 import { bankMessages } from '../modules/bank/bank.i18n.js';
 import { duesMessages } from '../modules/dues/dues.i18n.js';
+import { groupsMessages } from '../modules/groups/groups.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
 import { exchangeMessages } from '../modules/people-exchange/exchange.i18n.js';
 import { securityMessages } from '../modules/security/security.i18n.js';
@@ -11,8 +12,8 @@ import { LOCALES, type Locale } from './define.js';
 export { LOCALES, type Locale } from './define.js';
 
 const catalogues = [
-  coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages,
-  securityMessages, twoFactorMessages,
+  coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, securityMessages,
+  twoFactorMessages, groupsMessages,
 ];
 
 type Merged = (typeof catalogues)[number]['en'];

@@ -2,6 +2,7 @@ import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } 
 import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
 import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../modules/dues/dues.table.js';
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
+import type { GroupMembersTable, GroupsTable } from '../modules/groups/groups.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
 import type { LoginThrottleTable } from '../modules/security/security.table.js';
@@ -34,4 +35,6 @@ export interface Database {
   account_totp: AccountTotpTable;
   recovery_codes: RecoveryCodesTable;
   login_challenges: LoginChallengesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
 }
