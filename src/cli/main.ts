@@ -10,11 +10,13 @@ import { actorOf, type Principal } from '../modules/accounts/principal.js';
 import { peopleCommands } from '../modules/people/people.cli.js';
 import { duesCommands } from '../modules/dues/dues.cli.js';
 import { exchangeCommands } from '../modules/people-exchange/exchange.cli.js';
+import { invitationsCommands } from '../modules/invitations/invitations.cli.js';
+import { registrationsCommands } from '../modules/registrations/registrations.cli.js';
 import { type Command, println } from './command.js';
 import { openContext } from './context.js';
 import { maintenanceCommands } from './maintenance.cli.js';
 
-const COMMANDS: Command[] = [...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands];
+const COMMANDS: Command[] = [...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands, ...invitationsCommands, ...registrationsCommands];
 
 const AS_OPTION = { as: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };
 

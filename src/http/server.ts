@@ -14,10 +14,16 @@ import { reviewPages } from '../modules/dues/review.pages.js';
 import { personPaymentsPages } from '../modules/dues/person-payments.pages.js';
 import { bankSetupPages } from '../modules/dues/setup.pages.js';
 import { homePages } from '../modules/home/home.pages.js';
+import { invitationsPages } from '../modules/invitations/invitations.pages.js';
+import { invitationsRoutes } from '../modules/invitations/invitations.routes.js';
+import { invitePages } from '../modules/invitations/invite.pages.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
 import { exchangePages } from '../modules/people-exchange/exchange.pages.js';
 import { exchangeRoutes } from '../modules/people-exchange/exchange.routes.js';
+import { registerPages } from '../modules/registrations/register.pages.js';
+import { registrationsPages } from '../modules/registrations/registrations.pages.js';
+import { registrationsRoutes } from '../modules/registrations/registrations.routes.js';
 import { settingsPages } from '../modules/settings/settings.pages.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
 import { setupPages } from '../modules/setup/setup.pages.js';
@@ -63,7 +69,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages]) {
+  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages,
+    invitationsPages, invitationsRoutes, invitePages, registerPages, registrationsPages, registrationsRoutes]) {
     await app.register(plugin);
   }
   return app;

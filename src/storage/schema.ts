@@ -1,6 +1,8 @@
 import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } from '../modules/accounts/accounts.table.js';
 import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
 import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../modules/dues/dues.table.js';
+import type { InvitationGroupsPendingTable, InvitationsTable } from '../modules/invitations/invitations.table.js';
+import type { RegistrationRequestsTable } from '../modules/registrations/registrations.table.js';
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
@@ -28,4 +30,7 @@ export interface Database {
   allocations: AllocationsTable;
   person_ibans: PersonIbansTable;
   category_rules: CategoryRulesTable;
+  invitations: InvitationsTable;
+  invitation_groups_pending: InvitationGroupsPendingTable;
+  registration_requests: RegistrationRequestsTable;
 }
