@@ -182,12 +182,18 @@ forEachDialect('invitations', (open) => {
     const aliceToken = await t.tokenFor(['inviter'], 'alice');
     const bobToken = await t.tokenFor(['inviter'], 'bob');
     const fromAlice = (await api('POST', '/api/v1/invitations', aliceToken, { note: 'alice friend' })).json();
+    await api('POST', '/api/v1/invitations', aliceToken, { note: '<script>alert(1)</script>' });
+    const otherSponsorPage = await (await t.loginAs(['inviter'])).get('/invitations');
+    expect(otherSponsorPage.body).not.toContain('alice friend');
+    const adminPage = await (await t.loginAs(['admin'])).get('/invitations');
+    expect(adminPage.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(adminPage.body).not.toContain('<script>alert');
     await api('POST', '/api/v1/invitations', bobToken, { note: 'bob friend' });
     const bobSees = (await api('GET', '/api/v1/invitations', bobToken)).json().items;
     expect(bobSees.map((i: { note: string }) => i.note)).toEqual(['bob friend']);
     expect((await api('DELETE', `/api/v1/invitations/${fromAlice.id}`, bobToken)).statusCode).toBe(404);
     const all = (await api('GET', '/api/v1/invitations')).json().items;
-    expect(all.map((i: { note: string }) => i.note)).toEqual(['bob friend', 'alice friend']);
+    expect(all.map((i: { note: string }) => i.note)).toEqual(['bob friend', '<script>alert(1)</script>', 'alice friend']);
     expect((await api('DELETE', `/api/v1/invitations/${fromAlice.id}`)).json().status).toBe('revoked');
   });
 

@@ -1,6 +1,13 @@
-import { type Command, println } from '../../cli/command.js';
+import { type Command, type CommandInput, println } from '../../cli/command.js';
+import type { Actor } from '../../core/actor.js';
 import { inTransaction } from '../../storage/database.js';
+import { actorOf } from '../accounts/principal.js';
 import { createInvitation, invitationLink, invitationScopeOf, listInvitations } from './invitations.service.js';
+
+/** The actor of a command: the `--as` account itself (so its invitations are its own), else the operator. */
+export function commandActor({ principal, actor }: Pick<CommandInput, 'principal' | 'actor'>): Actor {
+  return principal.accountId > 0 ? actorOf(principal) : actor;
+}
 
 const invitationsCreate: Command = {
   words: ['invitations', 'create'],
@@ -11,7 +18,7 @@ const invitationsCreate: Command = {
   async run({ ctx, values, actor, principal, out, err }) {
     const input = { days: values.days, note: values.note, groups: values.group ?? [] };
     const { invitation, token } = await inTransaction(ctx.db, (trx) =>
-      createInvitation(trx, actor, input, { mayAssignGroups: principal.permissions.has('groups:manage') }));
+      createInvitation(trx, commandActor({ principal, actor }), input, { mayAssignGroups: principal.permissions.has('groups:manage') }));
     const link = invitationLink(ctx.config.publicUrl, token);
     if (values.json) {
       println(out, JSON.stringify({ ...invitation, link }));

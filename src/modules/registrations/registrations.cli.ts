@@ -1,6 +1,7 @@
 import { type Command, println } from '../../cli/command.js';
 import { notFound } from '../../core/errors.js';
 import { inTransaction } from '../../storage/database.js';
+import { commandActor } from '../invitations/invitations.cli.js';
 import { acceptRegistration, listRegistrations, refuseRegistration } from './registrations.service.js';
 
 function requestId(positionals: string[]): number {
@@ -31,9 +32,9 @@ const registrationsAccept: Command = {
   usage: 'ID [--as USERNAME] [--json]',
   options: { json: { type: 'boolean' } },
   permission: 'registrations:manage',
-  async run({ ctx, values, positionals, actor, out }) {
+  async run({ ctx, values, positionals, actor, principal, out }) {
     const id = requestId(positionals);
-    const { account } = await inTransaction(ctx.db, (trx) => acceptRegistration(trx, actor, id));
+    const { account } = await inTransaction(ctx.db, (trx) => acceptRegistration(trx, commandActor({ principal, actor }), id));
     println(out, values.json ? JSON.stringify(account) : `Accepted request ${id}: account ${account.username} (${account.id}) created.`);
     return 0;
   },
@@ -45,9 +46,9 @@ const registrationsRefuse: Command = {
   usage: 'ID [--reason R] [--as USERNAME]',
   options: { reason: { type: 'string' } },
   permission: 'registrations:manage',
-  async run({ ctx, values, positionals, actor, out }) {
+  async run({ ctx, values, positionals, actor, principal, out }) {
     const id = requestId(positionals);
-    const refused = await inTransaction(ctx.db, (trx) => refuseRegistration(trx, actor, id, { reason: values.reason }));
+    const refused = await inTransaction(ctx.db, (trx) => refuseRegistration(trx, commandActor({ principal, actor }), id, { reason: values.reason }));
     println(out, `Refused request ${id} (${refused.username}).`);
     return 0;
   },
