@@ -11,6 +11,8 @@ import { peopleCommands } from '../modules/people/people.cli.js';
 import { duesCommands } from '../modules/dues/dues.cli.js';
 import { exchangeCommands } from '../modules/people-exchange/exchange.cli.js';
 import { groupsCommands } from '../modules/groups/groups.cli.js';
+import { invitationsCommands } from '../modules/invitations/invitations.cli.js';
+import { registrationsCommands } from '../modules/registrations/registrations.cli.js';
 import { twoFactorCommands } from '../modules/two-factor/two-factor.cli.js';
 import { type Command, println } from './command.js';
 import { openContext } from './context.js';
@@ -18,7 +20,7 @@ import { maintenanceCommands } from './maintenance.cli.js';
 
 const COMMANDS: Command[] = [
   ...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands,
-  ...twoFactorCommands, ...groupsCommands,
+  ...twoFactorCommands, ...groupsCommands, ...invitationsCommands, ...registrationsCommands,
 ];
 
 const AS_OPTION = { as: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };

@@ -16,10 +16,16 @@ import { bankSetupPages } from '../modules/dues/setup.pages.js';
 import { groupsPages } from '../modules/groups/groups.pages.js';
 import { groupsRoutes } from '../modules/groups/groups.routes.js';
 import { homePages } from '../modules/home/home.pages.js';
+import { invitationsPages } from '../modules/invitations/invitations.pages.js';
+import { invitationsRoutes } from '../modules/invitations/invitations.routes.js';
+import { invitePages } from '../modules/invitations/invite.pages.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
 import { exchangePages } from '../modules/people-exchange/exchange.pages.js';
 import { exchangeRoutes } from '../modules/people-exchange/exchange.routes.js';
+import { registerPages } from '../modules/registrations/register.pages.js';
+import { registrationsPages } from '../modules/registrations/registrations.pages.js';
+import { registrationsRoutes } from '../modules/registrations/registrations.routes.js';
 import { sessionsPages } from '../modules/security/sessions.pages.js';
 import { sessionsRoutes } from '../modules/security/sessions.routes.js';
 import { settingsPages } from '../modules/settings/settings.pages.js';
@@ -76,7 +82,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
     homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages,
     accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes,
     personPaymentsPages, bankSetupPages, sessionsPages, sessionsRoutes, twoFactorGate, twoFactorLoginPages,
-    twoFactorSetupPages, twoFactorAdminPages, twoFactorRoutes, groupsPages, groupsRoutes,
+    twoFactorSetupPages, twoFactorAdminPages, twoFactorRoutes, groupsPages, groupsRoutes, invitationsPages,
+    invitationsRoutes, invitePages, registerPages, registrationsPages, registrationsRoutes,
   ]) {
     await app.register(plugin);
   }

@@ -4,6 +4,8 @@ import { duesMessages } from '../modules/dues/dues.i18n.js';
 import { groupsMessages } from '../modules/groups/groups.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
 import { exchangeMessages } from '../modules/people-exchange/exchange.i18n.js';
+import { invitationsMessages } from '../modules/invitations/invitations.i18n.js';
+import { registrationsMessages } from '../modules/registrations/registrations.i18n.js';
 import { securityMessages } from '../modules/security/security.i18n.js';
 import { twoFactorMessages } from '../modules/two-factor/two-factor.i18n.js';
 import { coreMessages } from './core.i18n.js';
@@ -13,7 +15,7 @@ export { LOCALES, type Locale } from './define.js';
 
 const catalogues = [
   coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, securityMessages,
-  twoFactorMessages, groupsMessages,
+  twoFactorMessages, groupsMessages, invitationsMessages, registrationsMessages,
 ];
 
 type Merged = (typeof catalogues)[number]['en'];

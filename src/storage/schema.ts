@@ -1,6 +1,8 @@
 import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } from '../modules/accounts/accounts.table.js';
 import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
 import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../modules/dues/dues.table.js';
+import type { InvitationsTable } from '../modules/invitations/invitations.table.js';
+import type { RegistrationRequestsTable } from '../modules/registrations/registrations.table.js';
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
 import type { GroupMembersTable, GroupsTable } from '../modules/groups/groups.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
@@ -37,4 +39,6 @@ export interface Database {
   login_challenges: LoginChallengesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  invitations: InvitationsTable;
+  registration_requests: RegistrationRequestsTable;
 }

@@ -23,7 +23,8 @@ async function accountPage(request: FastifyRequest, account: AccountView, create
   const body = html`<h1>${account.username}</h1>
 <dl><dt>${t('people.display_name')}</dt><dd>${account.personId ? html`<a href="/people/${account.personId}">${account.displayName ?? ''}</a>` : '—'}</dd>
 <dt>${t('accounts.roles')}</dt><dd>${account.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ') || '—'}</dd>
-<dt>${t('accounts.last_login')}</dt><dd>${account.lastLoginAt?.slice(0, 16).replace('T', ' ') ?? '—'}</dd></dl>
+<dt>${t('accounts.last_login')}</dt><dd>${account.lastLoginAt?.slice(0, 16).replace('T', ' ') ?? '—'}</dd>
+${account.invitedBy ? html`<dt>${t('invitations.invited_by')}</dt><dd><a href="/accounts/${account.invitedBy.id}">${account.invitedBy.username}</a></dd>` : ''}</dl>
 ${await twoFactorAdminSection(request, account.id)}
 ${manage ? html`<form method="post" action="${base}/roles">${csrfField(request)}${roleBoxes(request, formState({ roles: account.roles }))}<div class="actions"><button>${t('form.save')}</button></div></form>
 <div class="actions">${buttonForm(request, `${base}/${account.disabled ? 'enable' : 'disable'}`, t(account.disabled ? 'accounts.enable' : 'accounts.disable'), account.disabled ? '' : 'danger')}</div>

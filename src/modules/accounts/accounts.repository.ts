@@ -38,16 +38,23 @@ export async function selectAccounts(db: Db, id?: number) {
   let query = db
     .selectFrom('accounts')
     .leftJoin('people', 'people.id', 'accounts.person_id')
+    .leftJoin('accounts as inviter', 'inviter.id', 'accounts.invited_by_account_id')
     .select(['accounts.id', 'accounts.username', 'accounts.person_id', 'accounts.disabled', 'accounts.locale',
-      'accounts.created_at', 'accounts.last_login_at', 'people.display_name'])
+      'accounts.created_at', 'accounts.last_login_at', 'people.display_name', 'accounts.invited_by_account_id', 'inviter.username as invited_by_username'])
     .orderBy('accounts.username');
   if (id !== undefined) query = query.where('accounts.id', '=', id);
   return query.execute();
 }
 
-/** Accounts belonging to a person. */
+/** Accounts belonging to a person, with the username of whoever invited them. */
 export async function selectAccountsOfPerson(db: Db, personId: number) {
-  return db.selectFrom('accounts').select(['id', 'username', 'disabled']).where('person_id', '=', personId).execute();
+  return db
+    .selectFrom('accounts')
+    .leftJoin('accounts as inviter', 'inviter.id', 'accounts.invited_by_account_id')
+    .select(['accounts.id', 'accounts.username', 'accounts.disabled', 'inviter.username as invited_by'])
+    .where('accounts.person_id', '=', personId)
+    .orderBy('accounts.id')
+    .execute();
 }
 
 /** Number of accounts (zero means the setup link is still needed). */

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { isRole } from '../../core/permissions.js';
 import { LOCALES } from '../../i18n/define.js';
 
-const username = z
+/** A username: lower-cased, letters, digits, dots, dashes and underscores (shared with invitations and registrations). */
+export const username = z
   .string()
   .trim()
   .toLowerCase()

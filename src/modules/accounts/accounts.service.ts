@@ -4,6 +4,7 @@ import { conflict, notFound, ValidationError } from '../../core/errors.js';
 import { permissionsOf } from '../../core/permissions.js';
 import { randomToken, sha256 } from '../../core/tokens.js';
 import { validate } from '../../core/validate.js';
+import type { z } from 'zod';
 import { isLocale, type Locale } from '../../i18n/index.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
@@ -24,11 +25,30 @@ export interface AccountView {
   roles: string[];
   createdAt: string;
   lastLoginAt: string | null;
+  /** The sponsor whose invitation created the account, if any. */
+  invitedBy: { id: number; username: string } | null;
 }
 
-/** Creates an account, and a person for it when an e-mail or name is given without a person. */
-export async function createAccount(db: Db, actor: Actor, input: AccountCreateInput | Record<string, unknown>): Promise<AccountView> {
+/** Creates an account, and a person for it when an e-mail or name is given without a person; `invitedBy` records the sponsor. */
+export async function createAccount(db: Db, actor: Actor, input: AccountCreateInput | Record<string, unknown>, origin: { invitedBy?: number } = {}): Promise<AccountView> {
   const data = validate(accountCreateInput, input);
+  return insertNewAccount(db, actor, data, () => hashPassword(data.password), origin.invitedBy ?? null);
+}
+
+/** Creates an account whose password was hashed earlier (a registration request an admin accepts later): no clear password is ever kept. */
+export async function createAccountWithPasswordHash(db: Db, actor: Actor, input: Record<string, unknown>, passwordHash: string): Promise<AccountView> {
+  const data = validate(accountCreateInput.omit({ password: true }), input);
+  return insertNewAccount(db, actor, data, async () => passwordHash, null);
+}
+
+/** True when an account already uses this username (lower-cased), so a request can say so before anything is created. */
+export async function isUsernameTaken(db: Db, username: string): Promise<boolean> {
+  return (await repo.selectAccountByUsername(db, username.trim().toLowerCase())) !== undefined;
+}
+
+type NewAccountData = Omit<z.infer<typeof accountCreateInput>, 'password'>;
+
+async function insertNewAccount(db: Db, actor: Actor, data: NewAccountData, passwordHash: () => Promise<string>, invitedBy: number | null): Promise<AccountView> {
   if (await repo.selectAccountByUsername(db, data.username)) throw conflict('accounts.username_taken', { username: data.username });
   let personId = data.person_id ?? null;
   if (personId !== null && (await getPerson(db, personId).catch(() => null))?.deleted_at !== null) {
@@ -45,14 +65,15 @@ export async function createAccount(db: Db, actor: Actor, input: AccountCreateIn
   }
   const id = await repo.insertAccount(db, {
     username: data.username,
-    password_hash: await hashPassword(data.password),
+    password_hash: await passwordHash(),
     person_id: personId,
     locale: data.locale ?? null,
     disabled: 0,
     created_at: nowIso(),
+    invited_by_account_id: invitedBy,
   });
   await repo.replaceRoles(db, id, data.roles);
-  const after = { username: data.username, person_id: personId, roles: data.roles };
+  const after = { username: data.username, person_id: personId, roles: data.roles, ...(invitedBy ? { invited_by_account_id: invitedBy } : {}) };
   await recordChange(db, actor, { action: 'account.create', entityType: 'account', entityId: id, after });
   return getAccount(db, id);
 }
@@ -64,7 +85,12 @@ export async function getAccount(db: Db, id: number): Promise<AccountView> {
   return toView(row, await repo.selectRoles(db, id));
 }
 
-function toView(row: { id: number; username: string; person_id: number | null; display_name: string | null; disabled: number; locale: string | null; created_at: string; last_login_at: string | null }, roles: string[]): AccountView {
+type AccountRow = {
+  id: number; username: string; person_id: number | null; display_name: string | null; disabled: number; locale: string | null;
+  created_at: string; last_login_at: string | null; invited_by_account_id: number | null; invited_by_username: string | null;
+};
+
+function toView(row: AccountRow, roles: string[]): AccountView {
   return {
     id: row.id,
     username: row.username,
@@ -75,6 +101,7 @@ function toView(row: { id: number; username: string; person_id: number | null; d
     roles,
     createdAt: row.created_at,
     lastLoginAt: row.last_login_at,
+    invitedBy: row.invited_by_account_id !== null ? { id: row.invited_by_account_id, username: row.invited_by_username ?? '' } : null,
   };
 }
 

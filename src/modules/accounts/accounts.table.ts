@@ -10,6 +10,8 @@ export interface AccountsTable {
   disabled: number;
   created_at: string;
   last_login_at: string | null;
+  /** The sponsor whose invitation created this account. */
+  invited_by_account_id: number | null;
 }
 
 /** Roles assigned to an account. */

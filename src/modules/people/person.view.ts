@@ -63,7 +63,7 @@ ${query ? (candidates.length ? html`<ul>${candidates.map((c) => html`<li><form m
 }
 
 /** A person's page: details, memberships, accounts and actions. */
-export function personPage(request: FastifyRequest, person: Person, memberships: SafeHtml, accounts: { id: number; username: string }[], contacts: SafeHtml = html``): SafeHtml {
+export function personPage(request: FastifyRequest, person: Person, memberships: SafeHtml, accounts: { id: number; username: string; invited_by?: string | null }[], contacts: SafeHtml = html``): SafeHtml {
   const t = request.t;
   const p = request.principal;
   const deleted = !!person.deleted_at;
@@ -78,7 +78,7 @@ ${deleted && can(p, 'people:delete') ? buttonForm(request, `/people/${person.id}
 </div>
 ${details(request, person)}
 ${deleted ? '' : contacts}
-${accounts.length ? html`<h2>${t('nav.accounts')}</h2><p>${accounts.map((a) => html`<a href="/accounts/${a.id}">${a.username}</a> `)}</p>` : ''}
+${accounts.length ? html`<h2>${t('nav.accounts')}</h2><p>${accounts.map((a) => html`<a href="/accounts/${a.id}">${a.username}</a>${a.invited_by ? html` (${t('invitations.invited_by')} ${a.invited_by})` : ''} `)}</p>` : ''}
 ${!deleted && !accounts.length && person.kind === 'individual' && can(p, 'accounts:manage') ? html`<p><a class="button secondary" href="/accounts/new?person_id=${person.id}">${t('accounts.create_for_person')}</a></p>` : ''}
 ${deleted ? '' : memberships}`;
 }

@@ -3,7 +3,7 @@ import { handleForm } from '../../http/forms.js';
 import { requestActor } from '../../http/request.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { inTransaction } from '../../storage/database.js';
-import { csrfField, errorSummary, type FormState, formState, inputField, selectField } from '../../views/form.js';
+import { checkboxField, csrfField, errorSummary, type FormState, formState, inputField, selectField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { getSettings, updateSettings } from './settings.service.js';
@@ -16,6 +16,7 @@ function settingsPage(request: FastifyRequest, state: FormState) {
     body: html`<h1>${t('settings.title')}</h1>${errorSummary(t, state)}<form method="post" action="/settings">${csrfField(request)}
 ${inputField(t, state, { name: 'collective_name', label: 'settings.collective_name', required: true, autofocus: true })}
 ${selectField(t, state, { name: 'fiscal_year_start_month', label: 'settings.fiscal_year_start_month' }, months)}
+${checkboxField(t, state, { name: 'registration_open', label: 'settings.registration_open' })}
 <div class="actions"><button>${t('form.save')}</button></div></form>
 <p><a href="/settings/two-factor">${t('two_factor.settings_link')}</a></p>`,
   };

@@ -5,7 +5,7 @@ import { recordChange } from '../audit/audit.service.js';
 import { selectSetting, upsertSetting } from './settings.repository.js';
 import { type CollectiveSettings, settingsInput } from './settings.schema.js';
 
-const DEFAULTS: CollectiveSettings = { collective_name: 'Ruche', fiscal_year_start_month: 1 };
+const DEFAULTS: CollectiveSettings = { collective_name: 'Ruche', fiscal_year_start_month: 1, registration_open: false };
 
 /** The collective's settings, with defaults for what was never set. */
 export async function getSettings(db: Db): Promise<CollectiveSettings> {

@@ -5,6 +5,7 @@ import * as m0003 from './0003_bank.js';
 import * as m0004 from './0004_dues.js';
 import * as m0005 from './0005_groups.js';
 import * as m0007 from './0007_two_factor.js';
+import * as m0008 from './0008_invitations.js';
 import * as m0010 from './0010_login_security.js';
 
 /** Every migration, in order; a new one is appended, an old one is never edited. */
@@ -15,5 +16,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_dues': m0004,
   '0005_groups': m0005,
   '0007_two_factor': m0007,
+  '0008_invitations': m0008,
   '0010_login_security': m0010,
 };
