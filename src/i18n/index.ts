@@ -1,14 +1,16 @@
+import { accountMailMessages } from '../modules/account-mail/account-mail.i18n.js';
 import { accountsMessages } from '../modules/accounts/accounts.i18n.js';
 import { bankMessages } from '../modules/bank/bank.i18n.js';
 import { duesMessages } from '../modules/dues/dues.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
+import { mailMessages } from '../modules/mail/mail.i18n.js';
 import { exchangeMessages } from '../modules/people-exchange/exchange.i18n.js';
 import { coreMessages } from './core.i18n.js';
 import { LOCALES, type Locale } from './define.js';
 
 export { LOCALES, type Locale } from './define.js';
 
-const catalogues = [coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages];
+const catalogues = [coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, mailMessages, accountMailMessages];
 
 type Merged = (typeof catalogues)[number]['en'];
 /** Every translation key of Ruche. */

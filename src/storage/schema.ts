@@ -1,3 +1,4 @@
+import type { AccountMailTokensTable } from '../modules/account-mail/account-mail.table.js';
 import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } from '../modules/accounts/accounts.table.js';
 import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
 import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../modules/dues/dues.table.js';
@@ -28,4 +29,5 @@ export interface Database {
   allocations: AllocationsTable;
   person_ibans: PersonIbansTable;
   category_rules: CategoryRulesTable;
+  account_mail_tokens: AccountMailTokensTable;
 }
