@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { sha256 } from '../../src/core/tokens.js';
 import { createAccount } from '../../src/modules/accounts/accounts.service.js';
-import { settleMail } from '../../src/modules/mail/mail.service.js';
+import { type MailFailure, settleMail } from '../../src/modules/mail/mail.service.js';
+import { startPasswordReset } from '../../src/modules/account-mail/password-reset.service.js';
 import { createPerson } from '../../src/modules/people/people.service.js';
 import { PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { Browser } from '../helpers/browser-client.js';
@@ -186,6 +187,19 @@ forEachDialect('password reset by mail', (open) => {
     expect((await visitor.post(link, { password: NEW_PASSWORD, _csrf: 'forged' })).statusCode).toBe(403);
     expect((await visitor.get(link)).statusCode).toBe(200);
     expect((await visitor.post(link, { password: NEW_PASSWORD })).statusCode).toBe(303);
+  });
+
+  it('reports a reset mail that could not be sent, without the SMTP password or the link', async () => {
+    await member(t, 'hugo', 'Hugo', 'hugo@example.org');
+    const failures: MailFailure[] = [];
+    const config = { ...t.ctx.config, smtpUrl: 'smtp://ruche:hunter2-smtp@127.0.0.1:1' };
+    startPasswordReset(t.ctx.db, config, { login: 'hugo' }, (failure) => failures.push(failure));
+    await settleMail();
+    expect(failures).toHaveLength(1);
+    expect(failures[0].code).toMatch(/^E[A-Z]+$/);
+    const [row] = await t.ctx.db.selectFrom('account_mail_tokens').select('token_hash').execute();
+    expect(JSON.stringify(failures)).not.toContain('hunter2');
+    expect(JSON.stringify(failures)).not.toContain(row.token_hash);
   });
 
   it('says clearly that mail is not configured, on the page and in the API', async () => {

@@ -6,8 +6,8 @@ import { inTransaction } from '../../storage/database.js';
 import { csrfField, errorSummary, type FormState, formState, inputField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
-import { mailConfigured, type MailFailure, sendLater, settleMail } from '../mail/mail.service.js';
-import { requestPasswordReset, resetLinkUsername, resetPassword } from './password-reset.service.js';
+import { mailConfigured, type MailFailure, settleMail } from '../mail/mail.service.js';
+import { resetLinkUsername, resetPassword, startPasswordReset } from './password-reset.service.js';
 
 /** Rate limit of the reset routes, per client address (the service limits mails per account and per address). */
 export const RESET_RATE_LIMIT = { max: 10, timeWindow: '15 minutes' };
@@ -55,8 +55,7 @@ export function reportMailFailure(request: FastifyRequest, what: string): (failu
 async function postRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const values = formBody(request);
   try {
-    const mails = await inTransaction(request.ctx.db, (trx) => requestPasswordReset(trx, request.ctx.config, values));
-    sendLater(request.ctx.config, mails, reportMailFailure(request, 'password reset'));
+    startPasswordReset(request.ctx.db, request.ctx.config, values, reportMailFailure(request, 'password reset'));
     setFlash(request, reply, { kind: 'info', key: 'account_mail.reset_sent' });
     await reply.redirect('/login', 303);
   } catch (error) {

@@ -3,10 +3,10 @@ import type { Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { randomToken, sha256 } from '../../core/tokens.js';
 import { validate } from '../../core/validate.js';
-import type { Db } from '../../storage/database.js';
+import { type Db, inTransaction } from '../../storage/database.js';
 import { endSessions, setPassword } from '../accounts/accounts.service.js';
 import { recordChange } from '../audit/audit.service.js';
-import { type OutgoingMail, requireMail } from '../mail/mail.service.js';
+import { type MailFailure, type OutgoingMail, requireMail, runInBackground, sendMail } from '../mail/mail.service.js';
 import { recipientOf, resetMail } from './account-mail.mails.js';
 import * as repo from './account-mail.repository.js';
 import { resetConfirmInput, resetRequestInput } from './account-mail.schema.js';
@@ -50,14 +50,10 @@ async function issueResetToken(db: Db, accountId: number, email: string): Promis
   return token;
 }
 
-/**
- * "Forgot your password?": issues a one-hour link for the account(s) a username or address names, and returns
- * the mails to send. It returns nothing for an unknown login, a disabled account or one over its hourly limit,
- * and callers answer the same in every case, so the answer tells nobody whether an account exists.
- */
-export async function requestPasswordReset(db: Db, config: Config, input: unknown): Promise<OutgoingMail[]> {
-  requireMail(config);
-  const { login } = validate(resetRequestInput, input);
+// Reset requests are worked through one at a time, so the hourly limits hold when requests arrive together.
+let queue: Promise<void> = Promise.resolve();
+
+async function issueResetMails(db: Db, config: Config, login: string): Promise<OutgoingMail[]> {
   const mails: OutgoingMail[] = [];
   for (const target of await resetTargets(db, login)) {
     if (await overLimit(db, target)) continue;
@@ -66,6 +62,23 @@ export async function requestPasswordReset(db: Db, config: Config, input: unknow
     mails.push(await resetMail(db, config, await recipientOf(db, target.accountId), target.email, token));
   }
   return mails;
+}
+
+/**
+ * "Forgot your password?": checks the input now, then, after the answer has gone, issues a one-hour link for the
+ * account(s) a username or address names and mails it. Nothing is sent for an unknown login, a disabled account or
+ * one over its hourly limit; the caller answers the same in every case and at once, so neither the answer nor its
+ * time tells whether an account exists. A failure after the answer goes to `report` (the server's log).
+ */
+export function startPasswordReset(db: Db, config: Config, input: unknown, report: (failure: MailFailure) => void): void {
+  requireMail(config);
+  const { login } = validate(resetRequestInput, input);
+  const work = queue.then(async () => {
+    const mails = await inTransaction(db, (trx) => issueResetMails(trx, config, login));
+    for (const mail of mails) await sendMail(config, mail);
+  });
+  queue = work.catch(() => {});
+  runInBackground(() => work, report);
 }
 
 /** A reset link for an administrator to pass on (`ruche accounts reset-link`), with the mail when it is to be sent. */

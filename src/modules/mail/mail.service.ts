@@ -79,13 +79,11 @@ export async function sendMail(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, mai
 
 const pending = new Set<Promise<void>>();
 
-/** Sends mails after the answer has gone (so the answer's time does not tell whether a mail was due); failures go to `report`. */
-export function sendLater(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, mails: OutgoingMail[], report: (failure: MailFailure) => void): void {
-  for (const mail of mails) {
-    const delivery = sendMail(config, mail).catch((error: unknown) => report(error instanceof MailError ? error.failure : failureOf(error)));
-    pending.add(delivery);
-    void delivery.finally(() => pending.delete(delivery));
-  }
+/** Runs work that ends in sending mail after the answer has gone; its failure goes to `report`, never swallowed. */
+export function runInBackground(task: () => Promise<void>, report: (failure: MailFailure) => void): void {
+  const work = task().catch((error: unknown) => report(error instanceof MailError ? error.failure : failureOf(error)));
+  pending.add(work);
+  void work.finally(() => pending.delete(work));
 }
 
 /** Waits for the mails still being sent (at shutdown, and in tests). */
