@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { AppError } from '../core/errors.js';
 import { PERMISSIONS } from '../core/permissions.js';
 import { negotiateLocale, t } from '../i18n/index.js';
+import { accountMailCommands } from '../modules/account-mail/account-mail.cli.js';
 import { accountsCommands } from '../modules/accounts/accounts.cli.js';
 import { principalForUsername } from '../modules/accounts/accounts.service.js';
 import { actorOf, type Principal } from '../modules/accounts/principal.js';
@@ -21,6 +22,7 @@ import { maintenanceCommands } from './maintenance.cli.js';
 const COMMANDS: Command[] = [
   ...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands,
   ...twoFactorCommands, ...groupsCommands, ...invitationsCommands, ...registrationsCommands,
+  ...accountMailCommands,
 ];
 
 const AS_OPTION = { as: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };

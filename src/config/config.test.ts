@@ -45,6 +45,21 @@ describe('configuration', () => {
     expect(printed).toContain('postgres://ruche:***@db/ruche');
   });
 
+  it('checks and redacts the SMTP URL, and derives a sender when none is given', () => {
+    const config = loadConfig({ RUCHE_SMTP_URL: 'smtps://mailer:p%40ss-w0rd@mail.example.org:465', RUCHE_PUBLIC_URL: 'https://ruche.example.org' });
+    expect(config.smtpUrl).toBe('smtps://mailer:p%40ss-w0rd@mail.example.org:465');
+    expect(config.mailFrom).toBe('Ruche <noreply@ruche.example.org>');
+    const printed = JSON.stringify(describeConfig(config));
+    expect(printed).not.toContain('p%40ss');
+    expect(printed).toContain('smtps://mailer:***@mail.example.org:465');
+    expect(loadConfig({}).mailFrom).toBe('Ruche <noreply@localhost>');
+    expect(loadConfig({ RUCHE_MAIL_FROM: 'Les Chatons <ruche@chatons.example>' }).mailFrom).toBe('Les Chatons <ruche@chatons.example>');
+    expect(() => loadConfig({ RUCHE_SMTP_URL: 'http://user:secret@mail.example.org' })).toThrow(/RUCHE_SMTP_URL: only smtp/);
+    expect(() => loadConfig({ RUCHE_SMTP_URL: 'smtp://user:secret@ bad' })).toThrow(/^RUCHE_SMTP_URL: not a valid URL/);
+    try { loadConfig({ RUCHE_SMTP_URL: 'smtp://user:secret@ bad' }); } catch (error) { expect(String(error)).not.toContain('secret'); }
+    expect(() => loadConfig({ RUCHE_MAIL_FROM: 'not an address' })).toThrow(/RUCHE_MAIL_FROM/);
+  });
+
   it('generates a secret once into the data folder and keeps it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ruche-secret-'));
     const config = loadConfig({ RUCHE_DATA_DIR: dir });

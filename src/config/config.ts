@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Kinds of value an option can hold; each parses a string or explains why it cannot. */
-type Kind = 'string' | 'port' | 'url' | 'secret' | 'level';
+type Kind = 'string' | 'port' | 'url' | 'secret' | 'level' | 'smtp' | 'mailbox';
 
 interface OptionSpec {
   kind: Kind;
@@ -21,6 +21,8 @@ export const OPTIONS = {
   RUCHE_PUBLIC_URL: { kind: 'url', default: '', doc: 'the address people use to reach Ruche (defaults to http://HOST:PORT)' },
   RUCHE_SECRET: { kind: 'secret', default: '', secret: true, doc: 'secret for cookies and tokens (generated into the data folder when empty)' },
   RUCHE_LOG_LEVEL: { kind: 'level', default: 'info', doc: 'fatal, error, warn, info, debug or silent' },
+  RUCHE_SMTP_URL: { kind: 'smtp', default: '', secret: true, doc: 'smtp://user:pass@host:587 or smtps://host:465 to send mail (password reset, verification); empty: no mail' },
+  RUCHE_MAIL_FROM: { kind: 'mailbox', default: '', doc: 'sender of Ruche\'s mails, e.g. "Ruche <ruche@example.org>" (defaults to noreply@ the public host)' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -34,6 +36,10 @@ export interface Config {
   publicUrl: string;
   secret: string;
   logLevel: string;
+  /** SMTP server URL (with credentials: a secret); empty when Ruche sends no mail. */
+  smtpUrl: string;
+  /** The From of Ruche's mails. */
+  mailFrom: string;
   /** Where each value came from, for `ruche config`. */
   sources: Record<OptionName, string>;
 }
@@ -42,6 +48,28 @@ export interface Config {
 export class ConfigError extends Error {}
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+// An address, alone or as `Name <address>`.
+const MAILBOX = /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
+// The URL itself is never put in the message: it may hold the SMTP password.
+function checkSmtpUrl(name: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name}: not a valid URL (expected smtp://user:password@host:port or smtps://...)`);
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(`${name}: only smtp:// and smtps:// URLs are supported`);
+  if (!url.hostname) throw new ConfigError(`${name}: the URL names no host`);
+}
+
+/** The From address used when RUCHE_MAIL_FROM is empty: noreply@ the public host. */
+function defaultMailFrom(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  const domain = host.includes('.') && !/^[\d.]+$/.test(host) ? host : 'localhost';
+  return `Ruche <noreply@${domain}>`;
+}
 
 function check(name: string, kind: Kind, value: string): void {
   if (kind === 'port') {
@@ -57,6 +85,10 @@ function check(name: string, kind: Kind, value: string): void {
       if (error instanceof ConfigError) throw error;
       throw new ConfigError(`${name}: "${value}" is not a valid URL`);
     }
+  } else if (kind === 'smtp' && value !== '') {
+    checkSmtpUrl(name, value);
+  } else if (kind === 'mailbox' && value !== '' && !MAILBOX.test(value)) {
+    throw new ConfigError(`${name}: "${value}" is not an address such as ruche@example.org or "Ruche <ruche@example.org>"`);
   } else if (kind === 'level' && !LEVELS.includes(value)) {
     throw new ConfigError(`${name}: "${value}" is not one of ${LEVELS.join(', ')}`);
   } else if (kind === 'secret' && value !== '' && value.length < 16) {
@@ -119,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     secret: values.RUCHE_SECRET,
     logLevel: values.RUCHE_LOG_LEVEL,
+    smtpUrl: values.RUCHE_SMTP_URL,
+    mailFrom: values.RUCHE_MAIL_FROM || defaultMailFrom(publicUrl),
     sources,
   };
 }
@@ -144,6 +178,8 @@ export function describeConfig(config: Config): { name: string; value: string; s
     RUCHE_PUBLIC_URL: config.publicUrl,
     RUCHE_SECRET: config.secret,
     RUCHE_LOG_LEVEL: config.logLevel,
+    RUCHE_SMTP_URL: config.smtpUrl,
+    RUCHE_MAIL_FROM: config.mailFrom,
   };
   return (Object.keys(OPTIONS) as OptionName[]).map((name) => {
     const spec: OptionSpec = OPTIONS[name];
@@ -154,7 +190,7 @@ export function describeConfig(config: Config): { name: string; value: string; s
 }
 
 function redact(name: string, value: string): string {
-  if (name === 'DATABASE_URL') {
+  if (name === 'DATABASE_URL' || name === 'RUCHE_SMTP_URL') {
     const url = new URL(value);
     if (url.password) url.password = '***';
     return url.toString();

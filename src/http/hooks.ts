@@ -54,7 +54,7 @@ export function csrfTokenFor(secret: string, base: string): string {
 }
 
 function checkCsrf(request: FastifyRequest): void {
-  if (SAFE_METHODS.has(request.method) || request.principal?.via === 'token') return;
+  if (SAFE_METHODS.has(request.method) || request.principal?.via === 'token' || request.routeOptions.config.csrf === false) return;
   const body = request.body as Record<string, unknown> | undefined;
   const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
   if (typeof sent !== 'string' || !safeEqual(sent, request.csrfToken)) throw new AppError(403, 'csrf_failed', 'error.csrf');

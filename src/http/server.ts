@@ -4,6 +4,9 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
+import { accountMailRoutes } from '../modules/account-mail/account-mail.routes.js';
+import { emailVerificationPages } from '../modules/account-mail/email-verification.pages.js';
+import { passwordResetPages } from '../modules/account-mail/password-reset.pages.js';
 import { accountsPages } from '../modules/accounts/accounts.pages.js';
 import { accountsRoutes } from '../modules/accounts/accounts.routes.js';
 import { authPages } from '../modules/accounts/auth.pages.js';
@@ -84,6 +87,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
     personPaymentsPages, bankSetupPages, sessionsPages, sessionsRoutes, twoFactorGate, twoFactorLoginPages,
     twoFactorSetupPages, twoFactorAdminPages, twoFactorRoutes, groupsPages, groupsRoutes, invitationsPages,
     invitationsRoutes, invitePages, registerPages, registrationsPages, registrationsRoutes,
+    passwordResetPages, emailVerificationPages, accountMailRoutes,
   ]) {
     await app.register(plugin);
   }

@@ -17,5 +17,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** false only for public API routes that act on nothing but their body (no session, no token): no CSRF check. */
+    csrf?: false;
   }
 }

@@ -1,8 +1,10 @@
+import { accountMailMessages } from '../modules/account-mail/account-mail.i18n.js';
 import { accountsMessages } from '../modules/accounts/accounts.i18n.js';
 import { bankMessages } from '../modules/bank/bank.i18n.js';
 import { duesMessages } from '../modules/dues/dues.i18n.js';
 import { groupsMessages } from '../modules/groups/groups.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
+import { mailMessages } from '../modules/mail/mail.i18n.js';
 import { exchangeMessages } from '../modules/people-exchange/exchange.i18n.js';
 import { invitationsMessages } from '../modules/invitations/invitations.i18n.js';
 import { registrationsMessages } from '../modules/registrations/registrations.i18n.js';
@@ -15,7 +17,8 @@ export { LOCALES, type Locale } from './define.js';
 
 const catalogues = [
   coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, securityMessages,
-  twoFactorMessages, groupsMessages, invitationsMessages, registrationsMessages,
+  twoFactorMessages, groupsMessages, invitationsMessages, registrationsMessages, mailMessages,
+  accountMailMessages,
 ];
 
 type Merged = (typeof catalogues)[number]['en'];

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { SYSTEM } from '../core/actor.js';
 import type { AppContext } from '../http/context.js';
+import { purgeStaleMailTokens } from '../modules/account-mail/password-reset.service.js';
 import { purgeExpiredSessions } from '../modules/accounts/accounts.service.js';
 import { purgeDeletedPeople } from '../modules/people/people.service.js';
 import { purgeStaleUploads } from '../modules/people-exchange/exchange.service.js';
@@ -10,10 +11,11 @@ import { inTransaction } from '../storage/database.js';
 
 const HOUR = 3_600_000;
 
-/** Housekeeping run at start and every hour: purge people deleted over 30 days ago, drop expired sessions, stale login counters and day-old uploads. */
+/** Housekeeping run at start and every hour: purge people deleted over 30 days ago, drop expired sessions, stale login counters, mailed links and day-old uploads. */
 export async function runHousekeeping(ctx: AppContext): Promise<{ purged: number }> {
   const purged = await inTransaction(ctx.db, (trx) => purgeDeletedPeople(trx, SYSTEM));
   await purgeExpiredSessions(ctx.db);
+  await purgeStaleMailTokens(ctx.db);
   await purgeStaleUploads(ctx.db);
   await purgeLoginThrottles(ctx.db);
   await purgeExpiredChallenges(ctx.db);

@@ -1,3 +1,4 @@
+import type { AccountMailTokensTable } from '../modules/account-mail/account-mail.table.js';
 import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } from '../modules/accounts/accounts.table.js';
 import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
 import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../modules/dues/dues.table.js';
@@ -41,4 +42,5 @@ export interface Database {
   group_members: GroupMembersTable;
   invitations: InvitationsTable;
   registration_requests: RegistrationRequestsTable;
+  account_mail_tokens: AccountMailTokensTable;
 }

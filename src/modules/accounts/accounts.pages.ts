@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { setFlash } from '../../http/cookies.js';
+import { SESSION_COOKIE, setFlash } from '../../http/cookies.js';
 import { formBody, handleForm } from '../../http/forms.js';
 import { idParamOf, requestActor } from '../../http/request.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -44,7 +44,7 @@ function ownPage(request: FastifyRequest, state: FormState, tokens: Awaited<Retu
   const t = request.t;
   return {
     title: t('accounts.mine'),
-    body: html`<h1>${t('accounts.mine')}</h1><p>${request.principal?.username} · <a href="/account/sessions">${t('security.sessions')}</a></p>${myReference(request)}
+    body: html`<h1>${t('accounts.mine')}</h1><p>${request.principal?.username} · <a href="/account/sessions">${t('security.sessions')}</a> · <a href="/account/emails">${t('account_mail.emails_title')}</a></p>${myReference(request)}
 <h2>${t('accounts.change_password')}</h2>${errorSummary(t, state)}<form method="post" action="/account/password">${csrfField(request)}
 ${inputField(t, state, { name: 'current', label: 'accounts.current_password', type: 'password', required: true, autocomplete: 'current-password' })}
 ${inputField(t, state, { name: 'password', label: 'accounts.new_password', type: 'password', required: true, autocomplete: 'new-password' })}
@@ -108,7 +108,7 @@ export async function accountsPages(app: FastifyInstance): Promise<void> {
   app.post('/account/password', { config: { access: 'authenticated' } }, async (request, reply) => {
     const me = request.principal!.accountId;
     await handleForm(request, reply,
-      (values) => inTransaction(request.ctx.db, (trx) => changeOwnPassword(trx, requestActor(request), me, values)),
+      (values) => inTransaction(request.ctx.db, (trx) => changeOwnPassword(trx, requestActor(request), me, values, request.cookies[SESSION_COOKIE])),
       () => ({ redirect: '/account', flash: 'accounts.password_changed' }),
       async (state) => ownPage(request, state, await listApiTokens(request.ctx.db, me)));
   });

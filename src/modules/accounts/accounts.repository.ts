@@ -152,9 +152,11 @@ export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 }
 
-/** Ends every session of an account (e.g. when it is disabled). */
-export async function deleteSessionsOfAccount(db: Db, accountId: number): Promise<void> {
-  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
+/** Ends every session of an account (e.g. when it is disabled), or every one but the session whose hash is kept. */
+export async function deleteSessionsOfAccount(db: Db, accountId: number, keepIdHash?: string): Promise<void> {
+  let query = db.deleteFrom('sessions').where('account_id', '=', accountId);
+  if (keepIdHash !== undefined) query = query.where('id_hash', '<>', keepIdHash);
+  await query.execute();
 }
 
 /** Removes expired sessions. */

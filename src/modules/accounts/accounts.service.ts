@@ -144,12 +144,18 @@ export async function setPassword(db: Db, actor: Actor, accountId: number, passw
   await recordChange(db, actor, { action: 'account.password', entityType: 'account', entityId: accountId });
 }
 
-/** Changes one's own password after checking the current one. */
-export async function changeOwnPassword(db: Db, actor: Actor, accountId: number, input: unknown): Promise<void> {
+/** Changes one's own password after checking the current one, and ends the account's other sessions (`keepSession`: the cookie in use). */
+export async function changeOwnPassword(db: Db, actor: Actor, accountId: number, input: unknown, keepSession?: string): Promise<void> {
   const { current, password } = validate(passwordChangeInput, input);
   const account = await repo.selectAccountById(db, accountId);
   if (!account || !(await verifyPassword(account.password_hash, current))) throw new ValidationError({ current: 'accounts.wrong_password' });
   await setPassword(db, actor, accountId, password);
+  await endSessions(db, accountId, keepSession);
+}
+
+/** Ends every browser session of an account, or all but the one whose cookie is kept (after a password change or reset). */
+export async function endSessions(db: Db, accountId: number, keepSession?: string): Promise<void> {
+  await repo.deleteSessionsOfAccount(db, accountId, keepSession === undefined ? undefined : sha256(keepSession));
 }
 
 /** True when the password is the account's own (re-confirming who is there before a sensitive change). */

@@ -24,7 +24,7 @@ function loginPage(request: FastifyRequest, state: FormState, next: string, refu
 ${inputField(t, state, { name: 'login', label: 'auth.login', required: true, autofocus: true, autocomplete: 'username' })}
 ${inputField(t, state, { name: 'password', label: 'accounts.password', type: 'password', required: true, autocomplete: 'current-password' })}
 ${checkboxField(t, state, { name: 'remember', label: 'auth.remember_me' })}
-<div class="actions"><button>${t('nav.login')}</button></div></form>`,
+<div class="actions"><button>${t('nav.login')}</button><a href="/password-reset">${t('account_mail.forgot_link')}</a></div></form>`,
   };
 }
 

@@ -19,11 +19,18 @@ export async function selectPerson(db: Db, id: number) {
   return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Replaces a person's e-mail addresses, keeping their order (`fresh`: a new person has none to delete). */
+/** Replaces a person's e-mail addresses, keeping their order (`fresh`: a new person has none to delete); an address kept keeps its verification, a new one has none. */
 export async function replaceEmails(db: Db, personId: number, emails: string[], fresh = false): Promise<void> {
-  if (!fresh) await db.deleteFrom('person_emails').where('person_id', '=', personId).execute();
+  const verified = new Map<string, string | null>();
+  if (!fresh) {
+    const old = await db.selectFrom('person_emails').select(['email', 'verified_at']).where('person_id', '=', personId).execute();
+    for (const row of old) verified.set(row.email, row.verified_at);
+    await db.deleteFrom('person_emails').where('person_id', '=', personId).execute();
+  }
   if (emails.length) {
-    await db.insertInto('person_emails').values(emails.map((email, position) => ({ person_id: personId, email, position }))).execute();
+    await db.insertInto('person_emails')
+      .values(emails.map((email, position) => ({ person_id: personId, email, position, verified_at: verified.get(email) ?? null })))
+      .execute();
   }
 }
 

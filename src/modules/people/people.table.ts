@@ -31,6 +31,8 @@ export interface PersonEmailsTable {
   person_id: number;
   email: string;
   position: number;
+  /** When the address was proven to reach its owner (a verification link was opened); null otherwise. */
+  verified_at: Generated<string | null>;
 }
 
 /** Free tags of a person. */

@@ -4,6 +4,7 @@ import * as m0002 from './0002_people_search.js';
 import * as m0003 from './0003_bank.js';
 import * as m0004 from './0004_dues.js';
 import * as m0005 from './0005_groups.js';
+import * as m0006 from './0006_account_mail.js';
 import * as m0007 from './0007_two_factor.js';
 import * as m0008 from './0008_invitations.js';
 import * as m0010 from './0010_login_security.js';
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_bank': m0003,
   '0004_dues': m0004,
   '0005_groups': m0005,
+  '0006_account_mail': m0006,
   '0007_two_factor': m0007,
   '0008_invitations': m0008,
   '0010_login_security': m0010,
