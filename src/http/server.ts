@@ -14,6 +14,8 @@ import { reviewPages } from '../modules/dues/review.pages.js';
 import { personPaymentsPages } from '../modules/dues/person-payments.pages.js';
 import { bankSetupPages } from '../modules/dues/setup.pages.js';
 import { homePages } from '../modules/home/home.pages.js';
+import { interactionPages } from '../modules/oidc/interaction.pages.js';
+import { mountOidc } from '../modules/oidc/mount.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
 import { exchangePages } from '../modules/people-exchange/exchange.pages.js';
@@ -59,11 +61,12 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   await app.register(formbody);
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50 } });
   await app.register(rateLimit, { global: false });
+  await mountOidc(app, ctx); // before Ruche's hooks: the provider answers /oidc itself and reads the raw body
   installHooks(app, ctx);
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages]) {
+  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages, interactionPages]) {
     await app.register(plugin);
   }
   return app;

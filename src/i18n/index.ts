@@ -3,12 +3,13 @@ import { bankMessages } from '../modules/bank/bank.i18n.js';
 import { duesMessages } from '../modules/dues/dues.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
 import { exchangeMessages } from '../modules/people-exchange/exchange.i18n.js';
+import { oidcMessages } from '../modules/oidc/oidc.i18n.js';
 import { coreMessages } from './core.i18n.js';
 import { LOCALES, type Locale } from './define.js';
 
 export { LOCALES, type Locale } from './define.js';
 
-const catalogues = [coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages];
+const catalogues = [coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, oidcMessages];
 
 type Merged = (typeof catalogues)[number]['en'];
 /** Every translation key of Ruche. */

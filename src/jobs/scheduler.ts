@@ -2,17 +2,19 @@ import type { FastifyBaseLogger } from 'fastify';
 import { SYSTEM } from '../core/actor.js';
 import type { AppContext } from '../http/context.js';
 import { purgeExpiredSessions } from '../modules/accounts/accounts.service.js';
+import { purgeOidcLeftovers } from '../modules/oidc/oidc.service.js';
 import { purgeDeletedPeople } from '../modules/people/people.service.js';
 import { purgeStaleUploads } from '../modules/people-exchange/exchange.service.js';
 import { inTransaction } from '../storage/database.js';
 
 const HOUR = 3_600_000;
 
-/** Housekeeping run at start and every hour: purge people deleted over 30 days ago, drop expired sessions and day-old uploads. */
+/** Housekeeping run at start and every hour: purge people deleted over 30 days ago, drop expired sessions, day-old uploads, expired OIDC tokens and retired signing keys. */
 export async function runHousekeeping(ctx: AppContext): Promise<{ purged: number }> {
   const purged = await inTransaction(ctx.db, (trx) => purgeDeletedPeople(trx, SYSTEM));
   await purgeExpiredSessions(ctx.db);
   await purgeStaleUploads(ctx.db);
+  await purgeOidcLeftovers(ctx.db);
   return { purged };
 }
 

@@ -2,6 +2,7 @@ import type { AccountRolesTable, AccountsTable, ApiTokensTable, SessionsTable } 
 import type { BankAccountsTable, BankCsvProfilesTable, BankImportsTable, BankStatementsTable, BankTransactionsTable } from '../modules/bank/bank.table.js';
 import type { AllocationsTable, CategoryRulesTable, PersonIbansTable } from '../modules/dues/dues.table.js';
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
+import type { OidcClientsTable, OidcKeysTable, OidcPayloadsTable } from '../modules/oidc/oidc.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
 import type { SettingsTable, UploadsTable } from '../modules/settings/settings.table.js';
@@ -28,4 +29,7 @@ export interface Database {
   allocations: AllocationsTable;
   person_ibans: PersonIbansTable;
   category_rules: CategoryRulesTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_keys: OidcKeysTable;
+  oidc_clients: OidcClientsTable;
 }

@@ -9,6 +9,8 @@ import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { authenticate, closeSession, openSession, principalFor, setLocale } from './accounts.service.js';
 import { loginInput } from './accounts.schema.js';
+import { endOidcSession } from '../oidc/oidc.service.js';
+import { OIDC_SESSION_COOKIE } from '../oidc/provider.js';
 
 const SESSION_SECONDS = 14 * 86_400;
 
@@ -55,6 +57,10 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie) await closeSession(request.ctx.db, cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    // Logging out of Ruche also ends the single sign-on session: apps can no longer log this browser in silently.
+    await endOidcSession(request.ctx.db, request.cookies[OIDC_SESSION_COOKIE]);
+    reply.clearCookie(OIDC_SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(`${OIDC_SESSION_COOKIE}.sig`, { path: '/' });
     setFlash(request, reply, { kind: 'info', key: 'auth.logged_out' });
     await reply.redirect('/login', 303);
   });

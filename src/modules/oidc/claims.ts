@@ -1,0 +1,60 @@
+import { AppError } from '../../core/errors.js';
+import type { Db } from '../../storage/database.js';
+import { getAccount } from '../accounts/accounts.service.js';
+import { getPerson } from '../people/people.service.js';
+
+/** Which claims each scope releases (the ID token carries them too: several apps read them only there). */
+export const SCOPE_CLAIMS = {
+  openid: ['sub'],
+  profile: ['preferred_username', 'name', 'locale'],
+  email: ['email', 'email_verified'],
+  groups: ['groups'],
+} as const;
+
+/** Everything Ruche can say about an account to a client. */
+export interface AccountClaims {
+  sub: string;
+  preferred_username: string;
+  name: string;
+  email?: string;
+  email_verified: boolean;
+  locale?: string;
+  groups: string[];
+}
+
+/**
+ * The names of the groups an account belongs to, as the `groups` claim and client restrictions see them.
+ * For now one group per role (`role-admin`, ...); the groups module replaces this body at merge.
+ */
+export async function groupNamesOf(db: Db, accountId: number): Promise<string[]> {
+  const account = await getAccount(db, accountId);
+  return account.roles.map((role) => `role-${role}`).sort();
+}
+
+/**
+ * Whether the account's e-mail address was verified; false until e-mail verification exists
+ * (the e-mail verification work replaces this body at merge).
+ */
+export async function emailVerifiedOf(_db: Db, _accountId: number, _email: string | undefined): Promise<boolean> {
+  return false;
+}
+
+/** The claims of an enabled account, or null when it does not exist or is disabled (it can then no longer log in or use its tokens). */
+export async function claimsOf(db: Db, accountId: number): Promise<AccountClaims | null> {
+  const account = await getAccount(db, accountId).catch((error: unknown) => {
+    if (error instanceof AppError && error.status === 404) return null;
+    throw error;
+  });
+  if (!account || account.disabled) return null;
+  const person = account.personId ? await getPerson(db, account.personId).catch(() => null) : null;
+  const email = person && !person.deleted_at ? person.emails[0] : undefined;
+  return {
+    sub: String(account.id),
+    preferred_username: account.username,
+    name: (person && !person.deleted_at ? person.display_name : null) ?? account.username,
+    ...(email ? { email } : {}),
+    email_verified: await emailVerifiedOf(db, account.id, email),
+    ...(account.locale ? { locale: account.locale } : {}),
+    groups: await groupNamesOf(db, account.id),
+  };
+}
