@@ -7,6 +7,7 @@ import { negotiateLocale, t } from '../i18n/index.js';
 import { accountsCommands } from '../modules/accounts/accounts.cli.js';
 import { principalForUsername } from '../modules/accounts/accounts.service.js';
 import { actorOf, type Principal } from '../modules/accounts/principal.js';
+import { oidcCommands } from '../modules/oidc/oidc.cli.js';
 import { peopleCommands } from '../modules/people/people.cli.js';
 import { duesCommands } from '../modules/dues/dues.cli.js';
 import { exchangeCommands } from '../modules/people-exchange/exchange.cli.js';
@@ -14,7 +15,7 @@ import { type Command, println } from './command.js';
 import { openContext } from './context.js';
 import { maintenanceCommands } from './maintenance.cli.js';
 
-const COMMANDS: Command[] = [...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands];
+const COMMANDS: Command[] = [...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands, ...oidcCommands];
 
 const AS_OPTION = { as: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };
 

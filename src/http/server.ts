@@ -14,7 +14,9 @@ import { reviewPages } from '../modules/dues/review.pages.js';
 import { personPaymentsPages } from '../modules/dues/person-payments.pages.js';
 import { bankSetupPages } from '../modules/dues/setup.pages.js';
 import { homePages } from '../modules/home/home.pages.js';
+import { clientsPages } from '../modules/oidc/clients.pages.js';
 import { interactionPages } from '../modules/oidc/interaction.pages.js';
+import { oidcRoutes } from '../modules/oidc/oidc.routes.js';
 import { mountOidc } from '../modules/oidc/mount.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
@@ -66,7 +68,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   installErrorHandler(app);
   securityHeaders(app);
   basicRoutes(app, ctx);
-  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages, interactionPages]) {
+  for (const plugin of [homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages, accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes, personPaymentsPages, bankSetupPages, interactionPages, clientsPages, oidcRoutes]) {
     await app.register(plugin);
   }
   return app;

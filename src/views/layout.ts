@@ -20,6 +20,7 @@ ${can(p, 'people:read') ? html`<a href="/people">${t('nav.people')}</a>` : ''}
 ${can(p, 'dues:manage') ? html`<a href="/bank">${t('nav.bank')}</a>` : ''}
 ${can(p, 'accounts:read') ? html`<a href="/accounts">${t('nav.accounts')}</a>` : ''}
 ${can(p, 'settings:manage') ? html`<a href="/settings">${t('nav.settings')}</a>` : ''}
+${can(p, 'oidc:manage') ? html`<a href="/sso/clients">${t('oidc.clients')}</a>` : ''}
 <a href="/account">${p.username}</a>
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${request.csrfToken}"><button>${t('nav.logout')}</button></form>`;
 }

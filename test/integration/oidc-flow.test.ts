@@ -92,3 +92,23 @@ forEachDialect('OpenID Connect provider with a real relying party', (open) => {
     expect(afterLogout.callback.searchParams.get('code')).toBeTruthy();
   });
 });
+
+forEachDialect('GitLab-compatible user endpoint for Mattermost', (open) => {
+  let live: LiveApp;
+  beforeEach(async () => { live = await startLiveApp(await open()); });
+  afterEach(() => live.close());
+
+  it('answers /api/v4/user for an access token of a client using client_secret_post, and 401 otherwise', async () => {
+    const zoe = await newAccount(live.ctx, 'zoe');
+    const { client, secret } = await createClient(live.ctx.db, SYSTEM, { name: 'Chat', redirect_uris: [CALLBACK], preset: 'mattermost' });
+    const config = await oidc.discovery(new URL(live.issuer), client.clientId, undefined, oidc.ClientSecretPost(secret!), { execute: [oidc.allowInsecureRequests] });
+    const { callback, verifier, state, nonce } = await authorize(live, config, new HttpBrowser(live.base), 'zoe', 'openid profile email');
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const user = await fetch(`${live.base}/api/v4/user`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(user.status).toBe(200);
+    expect(await user.json()).toEqual({ id: zoe, username: 'zoe', login: 'zoe', email: 'zoe@example.org', name: 'Zoe Doe', state: 'active' });
+    const forged = await fetch(`${live.base}/api/v4/user`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(forged.status).toBe(401);
+    expect((await fetch(`${live.base}/api/v4/user`)).status).toBe(401);
+  });
+});

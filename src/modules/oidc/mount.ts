@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { AppContext } from '../../http/context.js';
 import { keysVersion, publishedKeys } from './keys.service.js';
+import { GITLAB_USER_PATH, gitlabUser } from './gitlab.js';
 import { buildProvider, OIDC_PREFIX } from './provider.js';
 
 declare module 'fastify' {
@@ -77,7 +78,10 @@ export async function mountOidc(app: FastifyInstance, ctx: AppContext): Promise<
   const mount = await OidcMount.create(ctx, (error) => app.log.error({ err: error }, 'oidc-provider error'));
   app.decorate('oidc', mount);
   app.addHook('onRequest', async (request, reply) => {
-    if (!isProviderPath(request.raw.url ?? '')) return;
+    const url = request.raw.url ?? '';
+    // Answered here, before Ruche's hooks, which would take the bearer token for a Ruche API token.
+    if (request.method === 'GET' && url.split('?')[0] === GITLAB_USER_PATH) return gitlabUser(ctx, await mount.provider(), request, reply);
+    if (!isProviderPath(url)) return;
     reply.hijack();
     try {
       await mount.handle(request.raw, reply.raw);

@@ -7,7 +7,7 @@ import { SESSION_COOKIE } from '../../http/cookies.js';
 import { closeSession } from '../accounts/accounts.service.js';
 import { recordChange } from '../audit/audit.service.js';
 import { databaseAdapter } from './adapter.js';
-import { claimsOf, SCOPE_CLAIMS } from './claims.js';
+import { type AccountClaims, claimsOf, SCOPE_CLAIMS } from './claims.js';
 import { findClient, type OidcClientView } from './clients.service.js';
 import { ID_TOKEN_TTL } from './keys.service.js';
 import { renderLoggedOut, renderLogoutQuestion, renderProviderError } from './provider.pages.js';
@@ -24,15 +24,21 @@ export function clientAllows(client: Pick<OidcClientView, 'allowedGroups'>, grou
   return client.allowedGroups.length === 0 || client.allowedGroups.some((group) => groups.includes(group));
 }
 
-async function findAccount(ctx: AppContext, sub: string, token?: { clientId?: string }): Promise<Account | undefined> {
-  if (!/^\d{1,10}$/.test(sub)) return undefined;
+/** The claims of an account for a client, or null when the account is unknown, disabled, or outside the client's groups. */
+export async function claimsForClient(ctx: AppContext, sub: string, clientId: string | undefined): Promise<AccountClaims | null> {
+  if (!/^\d{1,10}$/.test(sub)) return null;
   const claims = await claimsOf(ctx.db, Number(sub));
-  if (!claims) return undefined; // unknown or disabled: no login, no refresh, no userinfo
-  if (token?.clientId) {
-    const client = await findClient(ctx.db, token.clientId);
-    if (!client || !clientAllows(client, claims.groups)) return undefined;
+  if (!claims) return null; // unknown or disabled: no login, no refresh, no userinfo
+  if (clientId) {
+    const client = await findClient(ctx.db, clientId);
+    if (!client || !clientAllows(client, claims.groups)) return null;
   }
-  return { accountId: sub, claims: () => ({ ...claims }) };
+  return claims;
+}
+
+async function findAccount(ctx: AppContext, sub: string, token?: { clientId?: string }): Promise<Account | undefined> {
+  const claims = await claimsForClient(ctx, sub, token?.clientId);
+  return claims ? { accountId: sub, claims: () => ({ ...claims }) } : undefined;
 }
 
 function audit(ctx: AppContext, action: string, entityId: string, after: Record<string, unknown>): void {
