@@ -90,6 +90,9 @@ forEachDialect('OpenID Connect provider with a real relying party', (open) => {
     expect((await browser.request('/account')).status).toBe(302);
     const afterLogout = await authorize(live, config, browser, 'alice');
     expect(afterLogout.callback.searchParams.get('code')).toBeTruthy();
+
+    const actions = (await live.ctx.db.selectFrom('audit_log').select('action').where('action', 'like', 'oidc.%').execute()).map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['oidc.login', 'oidc.grant', 'oidc.revoke']));
   });
 });
 
