@@ -45,12 +45,6 @@ export async function deletePayloadsOfAccount(db: Db, accountId: string, models:
   return Number(result.numDeletedRows);
 }
 
-/** Grants of an account with their payload, for the list of apps a person gave access to. */
-export async function selectGrantsOfAccount(db: Db, accountId: string, now: string) {
-  return db.selectFrom('oidc_payloads').select(['id', 'payload'])
-    .where('model', '=', 'Grant').where('account_id', '=', accountId).where('expires_at', '>', now).execute();
-}
-
 /** Removes expired instances (housekeeping). */
 export async function deleteExpiredPayloads(db: Db, now: string): Promise<number> {
   const result = await db.deleteFrom('oidc_payloads').where('expires_at', '<=', now).executeTakeFirst();

@@ -14,3 +14,8 @@ export async function purgeOidcLeftovers(db: Db, now: Date = new Date()): Promis
 export async function endOidcSession(db: Db, sessionId: string | undefined): Promise<void> {
   if (sessionId) await repo.deletePayload(db, 'Session', sessionId);
 }
+
+/** Ends everything the provider holds for an account (sessions, grants, codes, tokens): a suspended account is out of every app at once. */
+export async function endOidcOfAccount(db: Db, accountId: number): Promise<number> {
+  return repo.deletePayloadsOfAccount(db, String(accountId), ['Session', 'Grant', 'AuthorizationCode', 'AccessToken', 'RefreshToken', 'Interaction']);
+}
