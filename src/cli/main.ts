@@ -8,6 +8,7 @@ import { accountMailCommands } from '../modules/account-mail/account-mail.cli.js
 import { accountsCommands } from '../modules/accounts/accounts.cli.js';
 import { principalForUsername } from '../modules/accounts/accounts.service.js';
 import { actorOf, type Principal } from '../modules/accounts/principal.js';
+import { oidcCommands } from '../modules/oidc/oidc.cli.js';
 import { peopleCommands } from '../modules/people/people.cli.js';
 import { duesCommands } from '../modules/dues/dues.cli.js';
 import { exchangeCommands } from '../modules/people-exchange/exchange.cli.js';
@@ -22,7 +23,7 @@ import { maintenanceCommands } from './maintenance.cli.js';
 const COMMANDS: Command[] = [
   ...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands,
   ...twoFactorCommands, ...groupsCommands, ...invitationsCommands, ...registrationsCommands,
-  ...accountMailCommands,
+  ...accountMailCommands, ...oidcCommands,
 ];
 
 const AS_OPTION = { as: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };

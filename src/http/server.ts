@@ -22,6 +22,10 @@ import { homePages } from '../modules/home/home.pages.js';
 import { invitationsPages } from '../modules/invitations/invitations.pages.js';
 import { invitationsRoutes } from '../modules/invitations/invitations.routes.js';
 import { invitePages } from '../modules/invitations/invite.pages.js';
+import { clientsPages } from '../modules/oidc/clients.pages.js';
+import { interactionPages } from '../modules/oidc/interaction.pages.js';
+import { oidcRoutes } from '../modules/oidc/oidc.routes.js';
+import { mountOidc } from '../modules/oidc/mount.js';
 import { peoplePages } from '../modules/people/people.pages.js';
 import { peopleRoutes } from '../modules/people/people.routes.js';
 import { exchangePages } from '../modules/people-exchange/exchange.pages.js';
@@ -77,6 +81,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   await app.register(formbody);
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50 } });
   await app.register(rateLimit, { global: false });
+  await mountOidc(app, ctx); // before Ruche's hooks: the provider answers /oidc itself and reads the raw body
   installHooks(app, ctx);
   installErrorHandler(app);
   securityHeaders(app);
@@ -87,7 +92,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
     personPaymentsPages, bankSetupPages, sessionsPages, sessionsRoutes, twoFactorGate, twoFactorLoginPages,
     twoFactorSetupPages, twoFactorAdminPages, twoFactorRoutes, groupsPages, groupsRoutes, invitationsPages,
     invitationsRoutes, invitePages, registerPages, registrationsPages, registrationsRoutes,
-    passwordResetPages, emailVerificationPages, accountMailRoutes,
+    passwordResetPages, emailVerificationPages, accountMailRoutes, interactionPages, clientsPages, oidcRoutes,
   ]) {
     await app.register(plugin);
   }

@@ -10,6 +10,7 @@ import { invitationsMessages } from '../modules/invitations/invitations.i18n.js'
 import { registrationsMessages } from '../modules/registrations/registrations.i18n.js';
 import { securityMessages } from '../modules/security/security.i18n.js';
 import { twoFactorMessages } from '../modules/two-factor/two-factor.i18n.js';
+import { oidcMessages } from '../modules/oidc/oidc.i18n.js';
 import { coreMessages } from './core.i18n.js';
 import { LOCALES, type Locale } from './define.js';
 
@@ -18,7 +19,7 @@ export { LOCALES, type Locale } from './define.js';
 const catalogues = [
   coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, securityMessages,
   twoFactorMessages, groupsMessages, invitationsMessages, registrationsMessages, mailMessages,
-  accountMailMessages,
+  accountMailMessages, oidcMessages,
 ];
 
 type Merged = (typeof catalogues)[number]['en'];

@@ -6,6 +6,7 @@ import type { InvitationsTable } from '../modules/invitations/invitations.table.
 import type { RegistrationRequestsTable } from '../modules/registrations/registrations.table.js';
 import type { AuditLogTable } from '../modules/audit/audit.table.js';
 import type { GroupMembersTable, GroupsTable } from '../modules/groups/groups.table.js';
+import type { OidcClientsTable, OidcKeysTable, OidcPayloadsTable } from '../modules/oidc/oidc.table.js';
 import type { MembershipsTable } from '../modules/memberships/memberships.table.js';
 import type { PeopleTable, PersonContactsTable, PersonEmailsTable, PersonTagsTable } from '../modules/people/people.table.js';
 import type { LoginThrottleTable } from '../modules/security/security.table.js';
@@ -43,4 +44,7 @@ export interface Database {
   invitations: InvitationsTable;
   registration_requests: RegistrationRequestsTable;
   account_mail_tokens: AccountMailTokensTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_keys: OidcKeysTable;
+  oidc_clients: OidcClientsTable;
 }

@@ -23,6 +23,7 @@ ${can(p, 'groups:manage') ? html`<a href="/groups">${t('nav.groups')}</a>` : ''}
 ${can(p, 'invitations:create') ? html`<a href="/invitations">${t('nav.invitations')}</a>` : ''}
 ${can(p, 'registrations:manage') ? html`<a href="/registrations">${t('nav.registrations')}</a>` : ''}
 ${can(p, 'settings:manage') ? html`<a href="/settings">${t('nav.settings')}</a>` : ''}
+${can(p, 'oidc:manage') ? html`<a href="/sso/clients">${t('oidc.clients')}</a>` : ''}
 <a href="/account">${p.username}</a>
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${request.csrfToken}"><button>${t('nav.logout')}</button></form>`;
 }

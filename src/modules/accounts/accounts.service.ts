@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { isLocale, type Locale } from '../../i18n/index.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
+import { endOidcOfAccount } from '../oidc/oidc.service.js';
 import { createPerson, getPerson } from '../people/people.service.js';
 import * as repo from './accounts.repository.js';
 import { accountCreateInput, type AccountCreateInput, passwordChangeInput, rolesInput, tokenCreateInput } from './accounts.schema.js';
@@ -134,7 +135,10 @@ export async function setRoles(db: Db, actor: Actor, accountId: number, input: u
 export async function setDisabled(db: Db, actor: Actor, accountId: number, disabled: boolean): Promise<void> {
   await getAccount(db, accountId);
   await repo.updateAccount(db, accountId, { disabled: disabled ? 1 : 0 });
-  if (disabled) await repo.deleteSessionsOfAccount(db, accountId);
+  if (disabled) {
+    await repo.deleteSessionsOfAccount(db, accountId);
+    await endOidcOfAccount(db, accountId); // single sign-on sessions and every app token end too
+  }
   await recordChange(db, actor, { action: disabled ? 'account.disable' : 'account.enable', entityType: 'account', entityId: accountId });
 }
 

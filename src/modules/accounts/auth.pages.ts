@@ -14,6 +14,8 @@ import { attemptLogin } from '../security/login-guard.js';
 import { continueLogin } from '../two-factor/login.pages.js';
 import { closeSession, setLocale } from './accounts.service.js';
 import { loginInput } from './accounts.schema.js';
+import { endOidcSession } from '../oidc/oidc.service.js';
+import { OIDC_SESSION_COOKIE } from '../oidc/provider.js';
 
 function loginPage(request: FastifyRequest, state: FormState, next: string, refusal?: string) {
   const t = request.t;
@@ -60,6 +62,10 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     if (cookie) await closeSession(request.ctx.db, cookie);
     if (request.principal) await recordChange(request.ctx.db, requestActor(request), { action: 'auth.logout', entityType: 'account', entityId: request.principal.accountId });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    // Logging out of Ruche also ends the single sign-on session: apps can no longer log this browser in silently.
+    await endOidcSession(request.ctx.db, request.cookies[OIDC_SESSION_COOKIE]);
+    reply.clearCookie(OIDC_SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(`${OIDC_SESSION_COOKIE}.sig`, { path: '/' });
     setFlash(request, reply, { kind: 'info', key: 'auth.logged_out' });
     await reply.redirect('/login', 303);
   });

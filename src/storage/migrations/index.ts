@@ -7,6 +7,7 @@ import * as m0005 from './0005_groups.js';
 import * as m0006 from './0006_account_mail.js';
 import * as m0007 from './0007_two_factor.js';
 import * as m0008 from './0008_invitations.js';
+import * as m0009 from './0009_oidc.js';
 import * as m0010 from './0010_login_security.js';
 
 /** Every migration, in order; a new one is appended, an old one is never edited. */
@@ -19,5 +20,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_account_mail': m0006,
   '0007_two_factor': m0007,
   '0008_invitations': m0008,
+  '0009_oidc': m0009,
   '0010_login_security': m0010,
 };
