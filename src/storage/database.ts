@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type Pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 /** Either the database itself or a transaction: services take this first so transactions compose. */
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -49,7 +50,7 @@ export function openSqlite(path: string): Storage {
   sqlite.pragma('synchronous = NORMAL');
   // 8 MB of page cache (the default is 16 MB): the hot indexes fit, and the server stays small on small boards.
   sqlite.pragma('cache_size = -8000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   NATIVE_SQLITE.set(db, sqlite);
   return { db, dialect: 'sqlite', sqlite, sqlitePath: path, close: () => db.destroy() };
 }
