@@ -45,6 +45,7 @@ import { twoFactorSetupPages } from '../modules/two-factor/setup.pages.js';
 import { twoFactorRoutes } from '../modules/two-factor/two-factor.routes.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 import type { AppContext } from './context.js';
+import { contentSecurityPolicy } from './csp.js';
 import { installErrorHandler } from './errors.js';
 import { installHooks } from './hooks.js';
 
@@ -56,7 +57,7 @@ function securityHeaders(app: FastifyInstance): void {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
-    reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    reply.header('content-security-policy', contentSecurityPolicy(reply));
   });
 }
 

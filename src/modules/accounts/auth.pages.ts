@@ -14,6 +14,7 @@ import { attemptLogin } from '../security/login-guard.js';
 import { continueLogin } from '../two-factor/login.pages.js';
 import { closeSession, setLocale } from './accounts.service.js';
 import { loginInput } from './accounts.schema.js';
+import { allowRedirectToApp } from '../oidc/app-origin.js';
 import { endOidcSession } from '../oidc/oidc.service.js';
 import { OIDC_SESSION_COOKIE } from '../oidc/provider.js';
 
@@ -39,6 +40,7 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<void
     reply.setCookie(DEVICE_COOKIE, device, cookieOptions(request, DEVICE_SECONDS));
     await continueLogin(request, reply, { accountId, remember: values.remember === 'on', next });
   } catch (error) {
+    await allowRedirectToApp(request.ctx.db, reply, next);
     if (error instanceof AppError && error.code === 'login_locked') {
       const page = loginPage(request, formState({ login: values.login }), next, request.t(error.key, error.params));
       return sendPage(request, reply, { ...page, status: 429 });
@@ -52,7 +54,9 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<void
 export async function authPages(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { next?: string } }>('/login', { config: { access: 'public' } }, async (request, reply) => {
     if (request.principal) return reply.redirect('/', 303);
-    await sendPage(request, reply, loginPage(request, formState(), safeLocalPath(request.query.next)));
+    const next = safeLocalPath(request.query.next);
+    await allowRedirectToApp(request.ctx.db, reply, next); // a login for an app ends, through redirects, at the app
+    await sendPage(request, reply, loginPage(request, formState(), next));
   });
   app.post('/login', {
     config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },

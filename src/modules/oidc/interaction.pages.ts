@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { csrfField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
+import { allowRedirectToApp } from './app-origin.js';
 import { abortInteraction, continueInteraction, type InteractionStep } from './interaction.service.js';
 import { OIDC_PREFIX } from './provider.js';
 
@@ -34,6 +35,7 @@ async function show(request: UidRequest, reply: FastifyReply, step: InteractionS
     });
   }
   const base = `${OIDC_PREFIX}/interaction/${request.params.uid}`;
+  await allowRedirectToApp(request.ctx.db, reply, base); // allowing or denying ends, through redirects, at the app
   const known = step.scopes.filter((scope) => ['openid', 'profile', 'email', 'groups', 'offline_access'].includes(scope));
   return sendPage(request, reply, {
     title: t('oidc.consent_title', { client: step.client.name }),

@@ -39,6 +39,29 @@ export async function deletePayloadsOfGrant(db: Db, model: string, grantId: stri
   await db.deleteFrom('oidc_payloads').where('model', '=', model).where('grant_id', '=', grantId).execute();
 }
 
+/** The live grants of an account (which app may act for the person, with which scopes), newest first. */
+export async function selectGrantsOfAccount(db: Db, accountId: string, now: string) {
+  return db.selectFrom('oidc_payloads').select(['id', 'client_id', 'payload', 'expires_at'])
+    .where('model', '=', 'Grant').where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('id').execute();
+}
+
+/** One live grant of an account, or undefined (someone else's grant is not found). */
+export async function selectGrantOfAccount(db: Db, accountId: string, grantId: string, now: string) {
+  return db.selectFrom('oidc_payloads').select(['id', 'client_id', 'payload', 'expires_at'])
+    .where('model', '=', 'Grant').where('id', '=', grantId).where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+}
+
+/** Removes a grant and everything issued under it (codes, access and refresh tokens); returns how many rows went. */
+export async function deleteGrantWithTokens(db: Db, grantId: string): Promise<number> {
+  const tokens = await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).executeTakeFirst();
+  const grant = await db.deleteFrom('oidc_payloads').where('model', '=', 'Grant').where('id', '=', grantId).executeTakeFirst();
+  return Number(tokens.numDeletedRows) + Number(grant.numDeletedRows);
+}
+
 /** Removes instances of some models belonging to an account (sessions, grants, tokens of a suspended account). */
 export async function deletePayloadsOfAccount(db: Db, accountId: string, models: string[]): Promise<number> {
   const result = await db.deleteFrom('oidc_payloads').where('account_id', '=', accountId).where('model', 'in', models).executeTakeFirst();

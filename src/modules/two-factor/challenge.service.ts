@@ -36,6 +36,11 @@ export async function challengeIsLive(db: Db, cookie: string | undefined): Promi
   return !!cookie && !!(await repo.selectLiveChallenge(db, sha256(cookie), nowIso()));
 }
 
+/** Where a live pending login continues once passed (its `next` path), or null when there is none. */
+export async function pendingLoginNext(db: Db, cookie: string | undefined): Promise<string | null> {
+  return cookie ? ((await repo.selectLiveChallenge(db, sha256(cookie), nowIso()))?.next_path ?? null) : null;
+}
+
 /** Checks the code of a pending login; a pass ends the challenge, too many wrong codes end it too. */
 export async function answerChallenge(db: Db, appSecret: string, cookie: string | undefined, code: string): Promise<ChallengeOutcome> {
   if (!cookie) return { status: 'expired' };

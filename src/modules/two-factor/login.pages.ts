@@ -5,7 +5,8 @@ import { csrfField, errorSummary, type FormState, formState, inputField } from '
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { openSession, principalFor, SESSION_LIFETIME_SECONDS } from '../accounts/accounts.service.js';
-import { answerChallenge, CHALLENGE_SECONDS, challengeIsLive, dropChallenge, type PendingLogin, startChallenge } from './challenge.service.js';
+import { allowRedirectToApp } from '../oidc/app-origin.js';
+import { answerChallenge, CHALLENGE_SECONDS, challengeIsLive, dropChallenge, type PendingLogin, pendingLoginNext, startChallenge } from './challenge.service.js';
 import { twoFactorEnabled } from './two-factor.service.js';
 
 /** The cookie binding a pending second step to the browser that typed the password. */
@@ -60,6 +61,7 @@ async function answer(request: FastifyRequest, reply: FastifyReply): Promise<voi
   if (outcome.status === 'expired') return backToLogin(request, reply, 'two_factor.step_expired');
   if (outcome.status === 'exhausted') return backToLogin(request, reply, 'two_factor.too_many_attempts');
   if (outcome.status === 'wrong') {
+    await allowRedirectToApp(request.ctx.db, reply, await pendingLoginNext(request.ctx.db, request.cookies[CHALLENGE_COOKIE]));
     await sendPage(request, reply, { ...stepPage(request, formState({}, { code: 'two_factor.wrong_code' })), status: 422 });
     return;
   }
@@ -71,7 +73,9 @@ async function answer(request: FastifyRequest, reply: FastifyReply): Promise<voi
 /** The login's second step: a code from the app (or a recovery code) before the session opens. */
 export async function twoFactorLoginPages(app: FastifyInstance): Promise<void> {
   app.get(STEP_PATH, { config: { access: 'public' } }, async (request, reply) => {
-    if (!(await challengeIsLive(request.ctx.db, request.cookies[CHALLENGE_COOKIE]))) return backToLogin(request, reply, 'two_factor.step_expired');
+    const next = await pendingLoginNext(request.ctx.db, request.cookies[CHALLENGE_COOKIE]);
+    if (next === null) return backToLogin(request, reply, 'two_factor.step_expired');
+    await allowRedirectToApp(request.ctx.db, reply, next); // a login for an app ends, through redirects, at the app
     reply.header('cache-control', 'no-store');
     await sendPage(request, reply, stepPage(request, formState()));
   });
