@@ -204,7 +204,9 @@ async function main() {
   const client = await seed(env);
   log(`[seed] ${ACCOUNTS} accounts and a client in ${num((performance.now() - t0) / 1000, 2)} s`);
 
-  const flags = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start.match(/node((?: --[\w-]+(?:=\S+)?)*) bin\/ruche\.js/)[1].trim().split(/\s+/).filter(Boolean);
+  // The flags `npm start` gives the server (BENCH_SSO_NODE_FLAGS overrides them, to compare).
+  const started = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start.match(/node((?: --[\w-]+(?:=\S+)?)*) bin\/ruche\.js/)[1];
+  const flags = (process.env.BENCH_SSO_NODE_FLAGS ?? started).trim().split(/\s+/).filter(Boolean);
   // BENCH_CPU_PROF=dir writes a .cpuprofile of the server there (where its time goes).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
   server = spawn(process.execPath, [...flags, ...profile, 'bin/ruche.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
