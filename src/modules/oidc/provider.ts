@@ -10,7 +10,7 @@ import { databaseAdapter } from './adapter.js';
 import { type AccountClaims, claimsOf, SCOPE_CLAIMS } from './claims.js';
 import { findClient, type OidcClientView } from './clients.service.js';
 import { ID_TOKEN_TTL } from './keys.service.js';
-import { isFirstParty, keepOfflineAccess, OFFLINE_PARAM } from './offline.js';
+import { adjustScopes, isFirstParty, SCOPES_PARAM } from './offline.js';
 import { renderLoggedOut, renderLogoutQuestion, renderProviderError } from './provider.pages.js';
 
 /** Where the provider lives under Ruche's public address. */
@@ -64,7 +64,7 @@ function configuration(ctx: AppContext, keys: JsonWebKey[]): Configuration {
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     enabledJWA: { idTokenSigningAlgValues: ['RS256'] } as never,
     extraClientMetadata: { properties: ['ruche_first_party'] },
-    extraParams: { [OFFLINE_PARAM]: keepOfflineAccess }, // offline_access for first-party apps without prompt=consent
+    extraParams: { [SCOPES_PARAM]: adjustScopes }, // no scope means openid; offline_access for first-party apps without prompt=consent
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true },
