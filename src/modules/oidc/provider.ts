@@ -84,6 +84,9 @@ function configuration(ctx: AppContext, keys: JsonWebKey[]): Configuration {
     findAccount: (_koa, sub, token) => findAccount(ctx, sub, token as { clientId?: string } | undefined),
     interactions: { url: (_koa, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}` },
     renderError: (koa, out) => renderProviderError(koa, out),
+    // Only admins register clients (no dynamic registration), so the apps' back-channel logout URIs are trusted even on
+    // the collective's own network (the library's default refuses loopback and private addresses).
+    fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit),
     clientBasedCORS: (_koa, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
   };
 }
