@@ -89,6 +89,34 @@ forEachDialect('single sign-on clients', (open) => {
     expect(await listClients(t.ctx.db)).toHaveLength(0);
   });
 
+  it('shows what to type in the app after registration (page, CLI, API), with the quota; refuses a bad quota', async () => {
+    const admin = await t.loginAs(['admin']);
+    await admin.get('/sso/clients');
+    const page = await admin.post('/sso/clients', { name: 'Cloud', preset: 'nextcloud', redirect_uris: 'https://cloud.example.org/apps/user_oidc/code', quota: '5 GB' });
+    expect(page.statusCode).toBe(200);
+    const [client] = await listClients(t.ctx.db);
+    expect(client.quota).toBe('5 GB');
+    for (const text of [`${t.ctx.config.publicUrl}/oidc/.well-known/openid-configuration`, 'openid email profile groups quota', 'client_secret_post',
+      '/apps/user_oidc/code', 'groups, quota', 'php occ user_oidc:provider Ruche', `--clientid=&quot;${client.clientId}&quot;`, '--mapping-quota=quota']) {
+      expect(page.body).toContain(text);
+    }
+    const secret = /<dt>[^<]*<\/dt><dd><code>([^<]{40,})<\/code>/.exec(page.body)![1];
+    expect(page.body).toContain(`--clientsecret=&quot;${secret}&quot;`);
+
+    const cli = await runCommand(t, ['oidc', 'client', 'add'], { name: 'Chat', 'redirect-uri': ['https://chat.example.org/signup/gitlab/complete'], preset: 'mattermost' });
+    for (const text of ['What to type in Mattermost (GitLab)', '(none: leave empty)', `"UserAPIEndpoint": "${t.ctx.config.publicUrl}/api/v4/user"`, `"TokenEndpoint": "${t.ctx.config.publicUrl}/oidc/token"`]) {
+      expect(cli.out).toContain(text);
+    }
+    const headers = { authorization: `Bearer ${await t.tokenFor(['admin'])}` };
+    const api = await t.app.inject({ method: 'POST', url: '/api/v1/oidc/clients', headers, payload: { name: 'Grafana', preset: 'grafana', redirect_uris: ['https://grafana.example.org/login/generic_oauth'] } });
+    expect(api.json().recipe).toMatchObject({ scopes: 'openid profile email groups', authMethod: 'client_secret_basic', pkce: true, claimsIn: 'id_token+userinfo', where: 'grafana.ini' });
+    expect(api.json().recipe.snippet).toContain(`client_secret = ${api.json().clientSecret}`);
+    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/oidc/clients', headers, payload: { name: 'X', redirect_uris: ['https://x.example.org/cb'], quota: 'lots' } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.fields.quota).toContain('5 GB');
+    expect(await listClients(t.ctx.db)).toHaveLength(3);
+  });
+
   it('cleans up expired provider data and retired keys past their time', async () => {
     const { client } = await createClient(t.ctx.db, SYSTEM, { name: 'App', redirect_uris: ['https://app.example.org/cb'] });
     const past = nowIso(new Date(Date.now() - 1000));

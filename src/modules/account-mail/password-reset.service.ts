@@ -6,6 +6,7 @@ import { validate } from '../../core/validate.js';
 import { type Db, inTransaction } from '../../storage/database.js';
 import { endSessions, setPassword } from '../accounts/accounts.service.js';
 import { recordChange } from '../audit/audit.service.js';
+import { endOidcSessionsOfAccount } from '../oidc/oidc.service.js';
 import { type MailFailure, type OutgoingMail, requireMail, runInBackground, sendMail } from '../mail/mail.service.js';
 import { recipientOf, resetMail } from './account-mail.mails.js';
 import * as repo from './account-mail.repository.js';
@@ -111,6 +112,7 @@ export async function resetPassword(db: Db, input: unknown): Promise<{ accountId
   await setPassword(db, actor, row.account_id, password);
   await repo.retireTokens(db, row.account_id, 'password_reset', now);
   await endSessions(db, row.account_id);
+  await endOidcSessionsOfAccount(db, row.account_id); // single sign-on sessions too; the app grants stay
   await recordChange(db, actor, { action: 'account.password_reset', entityType: 'account', entityId: row.account_id, after: { via: 'mail link', sessions_ended: true } });
   return { accountId: row.account_id, username: row.username };
 }

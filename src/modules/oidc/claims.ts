@@ -11,6 +11,7 @@ export const SCOPE_CLAIMS = {
   profile: ['preferred_username', 'name', 'locale'],
   email: ['email', 'email_verified'],
   groups: ['groups'],
+  quota: ['quota'], // the storage quota an app (Nextcloud) is told, set per client
 } as const;
 
 /** Everything Ruche can say about an account to a client. */
@@ -22,6 +23,7 @@ export interface AccountClaims {
   email_verified: boolean;
   locale?: string;
   groups: string[];
+  quota?: string;
 }
 
 /** The names of the groups an account belongs to (static and computed), as the `groups` claim and client restrictions see them. */

@@ -8,6 +8,8 @@ import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { createClient, listClients, type OidcClientView, removeClient } from './clients.service.js';
 import { PRESET_NAMES } from './presets.js';
+import { recipeFor } from './recipes.js';
+import { recipeSection } from './recipes.view.js';
 
 const BASE = '/sso/clients';
 
@@ -22,6 +24,7 @@ ${inputField(t, state, { name: 'backchannel_logout_uri', label: 'oidc.backchanne
 ${selectField(t, state, { name: 'first_party', label: 'oidc.kind' }, [['true', t('oidc.first_party')], ['false', t('oidc.third_party')]])}
 ${checkboxField(t, state, { name: 'public', label: 'oidc.public' })}
 ${inputField(t, state, { name: 'allowed_groups', label: 'oidc.allowed_groups', hint: t('oidc.allowed_groups_hint') })}
+${inputField(t, state, { name: 'quota', label: 'oidc.quota', hint: t('oidc.quota_hint') })}
 <div class="actions"><button>${t('oidc.client_new')}</button></div></form>`;
 }
 
@@ -55,13 +58,15 @@ export async function clientsPages(app: FastifyInstance): Promise<void> {
       return handleForm(request, reply, () => Promise.reject(error), () => ({ redirect: BASE }), (state) => listPage(request, state));
     }
     const t = request.t;
+    const { client, secret } = created;
+    const recipe = recipeFor(client.preset, { publicUrl: request.ctx.config.publicUrl, clientId: client.clientId, secret, public: client.public });
     reply.header('cache-control', 'no-store');
     return sendPage(request, reply, {
       title: t('oidc.client_created', { name: created.client.name }),
       body: html`<h1>${t('oidc.client_created', { name: created.client.name })}</h1>
 <dl><dt>${t('oidc.issuer')}</dt><dd><code>${request.ctx.config.publicUrl}/oidc</code></dd><dt>${t('oidc.client_id')}</dt><dd><code>${created.client.clientId}</code></dd>
 ${created.secret ? html`<dt>${t('oidc.client_secret')}</dt><dd><code>${created.secret}</code></dd>` : ''}</dl>
-${created.secret ? html`<p class="flash info">${t('oidc.secret_once')}</p>` : ''}<p><a href="${BASE}">${t('oidc.clients')}</a></p>`,
+${created.secret ? html`<p class="flash info">${t('oidc.secret_once')}</p>` : ''}${recipeSection(t, recipe)}<p><a href="${BASE}">${t('oidc.clients')}</a></p>`,
     });
   });
   app.post<{ Params: { clientId: string } }>(`${BASE}/:clientId/remove`, { config: { access: 'oidc:manage' } }, async (request, reply) => {

@@ -8,7 +8,7 @@ import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
 import { clientCreateInput, type ClientCreateInput } from './oidc.schema.js';
 import * as repo from './oidc.repository.js';
-import { PRESETS, type PresetName } from './presets.js';
+import { PRESETS, type PresetName, presetOf } from './presets.js';
 
 /** A registered client as pages, API and CLI show it (never its secret). */
 export interface OidcClientView {
@@ -21,12 +21,15 @@ export interface OidcClientView {
   firstParty: boolean;
   preset: PresetName;
   allowedGroups: string[];
+  /** The `quota` claim this app is given (its own, else its preset's default), or null. */
+  quota: string | null;
   createdAt: string;
 }
 
 type ClientRow = NonNullable<Awaited<ReturnType<typeof repo.selectClient>>>;
 
 function toView(row: ClientRow): OidcClientView {
+  const preset = (row.preset in PRESETS ? row.preset : 'generic') as PresetName;
   return {
     clientId: row.client_id,
     name: row.name,
@@ -35,8 +38,9 @@ function toView(row: ClientRow): OidcClientView {
     backchannelLogoutUri: row.backchannel_logout_uri,
     public: row.public === 1,
     firstParty: row.first_party === 1,
-    preset: (row.preset in PRESETS ? row.preset : 'generic') as PresetName,
+    preset,
     allowedGroups: JSON.parse(row.allowed_groups) as string[],
+    quota: row.quota ?? presetOf(preset).defaultQuota,
     createdAt: row.created_at,
   };
 }
@@ -57,6 +61,7 @@ export async function createClient(db: Db, actor: Actor, input: ClientCreateInpu
     first_party: data.first_party ? 1 : 0,
     preset: data.preset,
     allowed_groups: JSON.stringify(data.allowed_groups),
+    quota: data.quota ?? null,
     created_at: nowIso(),
   });
   const client = await getClient(db, clientId);

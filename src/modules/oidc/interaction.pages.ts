@@ -36,7 +36,7 @@ async function show(request: UidRequest, reply: FastifyReply, step: InteractionS
   }
   const base = `${OIDC_PREFIX}/interaction/${request.params.uid}`;
   await allowRedirectToApp(request.ctx.db, reply, base); // allowing or denying ends, through redirects, at the app
-  const known = step.scopes.filter((scope) => ['openid', 'profile', 'email', 'groups', 'offline_access'].includes(scope));
+  const known = step.scopes.filter((scope) => ['openid', 'profile', 'email', 'groups', 'quota', 'offline_access'].includes(scope));
   return sendPage(request, reply, {
     title: t('oidc.consent_title', { client: step.client.name }),
     body: html`<h1>${t('oidc.consent_title', { client: step.client.name })}</h1><p>${t('oidc.consent_intro', { client: step.client.name })}</p>

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { AppContext } from '../../http/context.js';
+import { registerLogoutSender, sendLogoutTokens } from './backchannel.js';
 import { keysVersion, publishedKeys } from './keys.service.js';
 import { GITLAB_USER_PATH, gitlabUser } from './gitlab.js';
 import { buildProvider, OIDC_PREFIX } from './provider.js';
@@ -75,8 +76,12 @@ export function isProviderPath(url: string): boolean {
  * (it reads the raw body itself), and the fastify instance carries the mount for the interaction pages.
  */
 export async function mountOidc(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const mount = await OidcMount.create(ctx, (error) => app.log.error({ err: error }, 'oidc-provider error'));
+  const log = (error: Error) => app.log.error({ err: error }, 'oidc-provider error');
+  const mount = await OidcMount.create(ctx, log);
   app.decorate('oidc', mount);
+  // Logout, suspension and password reset end sessions in services; this server signs and sends the logout tokens.
+  const unregister = registerLogoutSender(ctx.db, async (targets) => sendLogoutTokens(await mount.provider(), targets, log));
+  app.addHook('onClose', async () => unregister());
   app.addHook('onRequest', async (request, reply) => {
     const url = request.raw.url ?? '';
     // Answered here, before Ruche's hooks, which would take the bearer token for a Ruche API token.

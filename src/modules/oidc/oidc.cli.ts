@@ -2,33 +2,42 @@ import { type Command, println } from '../../cli/command.js';
 import { inTransaction } from '../../storage/database.js';
 import { createClient, listClients, removeClient } from './clients.service.js';
 import { listSigningKeys, rotateSigningKey } from './keys.service.js';
+import { translator } from '../../i18n/index.js';
 import { PRESET_NAMES } from './presets.js';
+import { recipeFor } from './recipes.js';
+import { recipeText } from './recipes.view.js';
 
 const clientAdd: Command = {
   words: ['oidc', 'client', 'add'],
   summary: 'Register an app for single sign-on; prints its client id and secret (the secret only this once).',
-  usage: `--name N --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI...] [--public] [--third-party] [--preset ${PRESET_NAMES.join('|')}] [--group NAME...] [--backchannel-logout-uri URI] [--json]`,
+  usage: `--name N --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI...] [--public] [--third-party] [--preset ${PRESET_NAMES.join('|')}] [--group NAME...] [--backchannel-logout-uri URI] [--quota SIZE] [--json]`,
   options: {
     name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true },
     public: { type: 'boolean' }, 'third-party': { type: 'boolean' }, preset: { type: 'string' }, group: { type: 'string', multiple: true },
-    'backchannel-logout-uri': { type: 'string' }, json: { type: 'boolean' },
+    'backchannel-logout-uri': { type: 'string' }, quota: { type: 'string' }, json: { type: 'boolean' },
   },
   permission: 'oidc:manage',
   async run({ ctx, values, actor, out }) {
     const { client, secret } = await inTransaction(ctx.db, (trx) => createClient(trx, actor, {
       name: values.name, redirect_uris: values['redirect-uri'], post_logout_redirect_uris: values['post-logout-redirect-uri'],
       public: values.public === true, first_party: values['third-party'] !== true, preset: values.preset,
-      allowed_groups: values.group, backchannel_logout_uri: values['backchannel-logout-uri'],
+      allowed_groups: values.group, backchannel_logout_uri: values['backchannel-logout-uri'], quota: values.quota,
     }));
     const issuer = `${ctx.config.publicUrl}/oidc`;
+    const recipe = recipeFor(client.preset, { publicUrl: ctx.config.publicUrl, clientId: client.clientId, secret, public: client.public });
+    const t = translator('en');
     if (values.json) {
-      println(out, JSON.stringify({ client_id: client.clientId, client_secret: secret, issuer, name: client.name, preset: client.preset, redirect_uris: client.redirectUris }));
+      println(out, JSON.stringify({
+        client_id: client.clientId, client_secret: secret, issuer, name: client.name, preset: client.preset, redirect_uris: client.redirectUris,
+        quota: client.quota, recipe: { ...recipe, where: t(recipe.where) },
+      }));
     } else {
       println(out, `Registered ${client.name} (${client.preset}).`);
       println(out, `issuer:        ${issuer}`);
       println(out, `client id:     ${client.clientId}`);
       if (secret) println(out, `client secret: ${secret}\n(copy the secret now: it is stored hashed and will not be shown again)`);
       else println(out, 'public client: no secret, PKCE (S256) required');
+      println(out, recipeText(t, recipe));
     }
     return 0;
   },

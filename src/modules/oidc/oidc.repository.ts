@@ -124,3 +124,8 @@ export async function deleteClient(db: Db, clientId: string): Promise<number> {
 export async function deletePayloadsOfClient(db: Db, clientId: string): Promise<void> {
   await db.deleteFrom('oidc_payloads').where('client_id', '=', clientId).where('model', '!=', 'Session').execute();
 }
+
+/** The stored provider sessions of an account (read before ending them, to tell the apps). */
+export async function selectSessionsOfAccount(db: Db, accountId: string) {
+  return db.selectFrom('oidc_payloads').select(['id', 'payload']).where('model', '=', 'Session').where('account_id', '=', accountId).execute();
+}

@@ -24,6 +24,9 @@ const redirectUri = z.string().max(2000).refine((value) => {
   }
 }, { error: 'oidc.redirect_uri_invalid' });
 
+/** A storage quota as Nextcloud takes it: `5 GB`, `500 MB`, a number of bytes, `default` (the app's own) or `none` (unlimited). */
+const quota = z.string().max(20).regex(/^(default|none|\d+(\.\d+)? ?([KMGT]?B)?)$/i, { error: 'oidc.quota_invalid' });
+
 const flag = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean());
 const flagDefaultTrue = z.preprocess((v) => (v === undefined ? true : v === true || v === 'true' || v === 'on' || v === '1'), z.boolean());
 
@@ -37,5 +40,6 @@ export const clientCreateInput = z.object({
   first_party: flagDefaultTrue,
   preset: z.preprocess((v) => (v === '' || v === undefined ? 'generic' : v), z.enum(PRESET_NAMES)),
   allowed_groups: list(z.string().trim().min(1).max(100)).pipe(z.array(z.string()).max(50)),
+  quota: z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), quota.optional()),
 });
 export type ClientCreateInput = z.input<typeof clientCreateInput>;

@@ -36,5 +36,7 @@ export interface OidcClientsTable {
   preset: string;
   /** JSON array of group names; empty means everyone with an account. */
   allowed_groups: string;
+  /** Storage quota announced in the `quota` claim (`5 GB`, `default`, `none`), or null for none. */
+  quota: string | null;
   created_at: string;
 }

@@ -10,6 +10,7 @@ import { databaseAdapter } from './adapter.js';
 import { type AccountClaims, claimsOf, SCOPE_CLAIMS } from './claims.js';
 import { findClient, type OidcClientView } from './clients.service.js';
 import { ID_TOKEN_TTL } from './keys.service.js';
+import { adjustScopes, isFirstParty, SCOPES_PARAM } from './offline.js';
 import { renderLoggedOut, renderLogoutQuestion, renderProviderError } from './provider.pages.js';
 
 /** Where the provider lives under Ruche's public address. */
@@ -32,6 +33,7 @@ export async function claimsForClient(ctx: AppContext, sub: string, clientId: st
   if (clientId) {
     const client = await findClient(ctx.db, clientId);
     if (!client || !clientAllows(client, claims.groups)) return null;
+    if (client.quota) return { ...claims, quota: client.quota };
   }
   return claims;
 }
@@ -55,13 +57,14 @@ function configuration(ctx: AppContext, keys: JsonWebKey[]): Configuration {
       long: { httpOnly: true, sameSite: 'lax', path: '/' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'groups'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'groups', 'quota'],
     claims: { ...SCOPE_CLAIMS, acr: null, sid: null, auth_time: null, iss: null } as never,
     conformIdTokenClaims: false, // several apps (Nextcloud's user_oidc, Synapse, BookStack) read claims only from the ID token
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     enabledJWA: { idTokenSigningAlgValues: ['RS256'] } as never,
     extraClientMetadata: { properties: ['ruche_first_party'] },
+    extraParams: { [SCOPES_PARAM]: adjustScopes }, // no scope means openid; offline_access for first-party apps without prompt=consent
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true },
@@ -74,12 +77,16 @@ function configuration(ctx: AppContext, keys: JsonWebKey[]): Configuration {
     pkce: { required: (_koa, client) => client.clientAuthMethod === 'none' },
     ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: ID_TOKEN_TTL, RefreshToken: 30 * DAY, Interaction: 3600, Session: 14 * DAY, Grant: 365 * DAY },
     rotateRefreshToken: true,
-    // Refresh tokens for offline_access, and for the collective's own apps even without it (they then end with the session).
+    // Refresh tokens for offline_access (they outlive the login session), and for the collective's own apps even
+    // without it (they then end with the session).
     issueRefreshToken: async (_koa, client, code) =>
-      client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || (client as unknown as Record<string, unknown>).ruche_first_party === true),
+      client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || isFirstParty(client)),
     findAccount: (_koa, sub, token) => findAccount(ctx, sub, token as { clientId?: string } | undefined),
     interactions: { url: (_koa, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}` },
     renderError: (koa, out) => renderProviderError(koa, out),
+    // Only admins register clients (no dynamic registration), so the apps' back-channel logout URIs are trusted even on
+    // the collective's own network (the library's default refuses loopback and private addresses).
+    fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit),
     clientBasedCORS: (_koa, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
   };
 }
