@@ -14,6 +14,9 @@ export const SCOPE_CLAIMS = {
   quota: ['quota'], // the storage quota an app (Nextcloud) is told, set per client
 } as const;
 
+/** The scopes a person is told about (consent page, app grants), each with its `oidc.scope.*` wording. */
+export const DESCRIBED_SCOPES: readonly string[] = [...Object.keys(SCOPE_CLAIMS), 'offline_access'];
+
 /** Everything Ruche can say about an account to a client. */
 export interface AccountClaims {
   sub: string;

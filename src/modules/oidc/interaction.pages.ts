@@ -5,6 +5,7 @@ import { csrfField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { allowRedirectToApp } from './app-origin.js';
+import { DESCRIBED_SCOPES } from './claims.js';
 import { abortInteraction, continueInteraction, type InteractionStep } from './interaction.service.js';
 import { OIDC_PREFIX } from './provider.js';
 
@@ -36,7 +37,7 @@ async function show(request: UidRequest, reply: FastifyReply, step: InteractionS
   }
   const base = `${OIDC_PREFIX}/interaction/${request.params.uid}`;
   await allowRedirectToApp(request.ctx.db, reply, base); // allowing or denying ends, through redirects, at the app
-  const known = step.scopes.filter((scope) => ['openid', 'profile', 'email', 'groups', 'quota', 'offline_access'].includes(scope));
+  const known = step.scopes.filter((scope) => DESCRIBED_SCOPES.includes(scope));
   return sendPage(request, reply, {
     title: t('oidc.consent_title', { client: step.client.name }),
     body: html`<h1>${t('oidc.consent_title', { client: step.client.name })}</h1><p>${t('oidc.consent_intro', { client: step.client.name })}</p>

@@ -6,6 +6,7 @@ import { inTransaction } from '../../storage/database.js';
 import { buttonForm, csrfField } from '../../views/form.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
+import { DESCRIBED_SCOPES } from '../oidc/claims.js';
 import { type GrantView, listGrants, revokeGrant } from '../oidc/grants.service.js';
 import { endOtherSessions, endSession, listSessions, type SessionView } from './sessions.service.js';
 
@@ -21,7 +22,6 @@ export function browserLabel(userAgent: string | null): string | null {
   return browser ? `${browser}${system ? ` / ${system}` : ''}` : userAgent.slice(0, 60);
 }
 
-const KNOWN_SCOPES = ['openid', 'profile', 'email', 'groups', 'offline_access'];
 const minutes = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 
 // The apps the person let in: which app, since when, what it may do, and a button taking its access back.
@@ -30,7 +30,7 @@ function grantsSection(request: FastifyRequest, grants: GrantView[]): SafeHtml {
   const heading = html`<h2 id="apps">${t('security.grants')}</h2><p>${t('security.grants_intro')}</p>`;
   if (!grants.length) return html`${heading}<p class="muted">${t('security.no_grants')}</p>`;
   const rows = grants.map((g) => html`<tr><td>${g.client}</td><td>${minutes(g.grantedAt)}</td>
-<td>${g.scopes.filter((s) => KNOWN_SCOPES.includes(s)).map((s) => t(`oidc.scope.${s}` as MessageKey)).join('; ')}</td>
+<td>${g.scopes.filter((s) => DESCRIBED_SCOPES.includes(s)).map((s) => t(`oidc.scope.${s}` as MessageKey)).join('; ')}</td>
 <td><form method="post" action="/account/grants/${g.id}/revoke">${csrfField(request)}<button class="secondary" aria-label="${t('security.revoke_grant_of', { client: g.client })}">${t('security.revoke_grant')}</button></form></td></tr>`);
   return html`${heading}<table class="responsive"><thead><tr><th>${t('security.grant_app')}</th><th>${t('security.grant_since')}</th><th>${t('security.grant_scopes')}</th><th></th></tr></thead>
 <tbody>${rows}</tbody></table>`;
