@@ -62,7 +62,8 @@ forEachDialect('app grants on the sessions page', (open) => {
     const body = browser.lastPage;
     expect(body).toContain('<h2 id="apps">Apps</h2>');
     expect(body).toMatch(/<tr><td>Notes<\/td><td>\d{4}-\d\d-\d\d \d\d:\d\d<\/td>/);
-    expect(body).toContain('<td>know who you are (your account identifier); see your username, name and language; see your e-mail address; see the groups you belong to</td>');
+    // A first-party app asking offline_access holds a refresh token: the person is told it stays connected.
+    expect(body).toContain('<td>know who you are (your account identifier); see your username, name and language; see your e-mail address; see the groups you belong to; stay connected when you are away</td>');
     expect(body).toContain('aria-label="Revoke Notes"');
     const [grant] = await grantsOf(browser);
     expect(grant).toMatchObject({ client: 'Notes', scopes: ['openid', 'profile', 'email', 'groups'] });
