@@ -66,7 +66,7 @@ forEachDialect('app grants on the sessions page', (open) => {
     expect(body).toContain('<td>know who you are (your account identifier); see your username, name and language; see your e-mail address; see the groups you belong to; stay connected when you are away</td>');
     expect(body).toContain('aria-label="Revoke Notes"');
     const [grant] = await grantsOf(browser);
-    expect(grant).toMatchObject({ client: 'Notes', scopes: ['openid', 'profile', 'email', 'groups'] });
+    expect(grant).toMatchObject({ client: 'Notes', scopes: ['openid', 'profile', 'email', 'groups', 'offline_access'] });
     expect(body).toContain(`action="/account/grants/${grant.id}/revoke"`);
 
     // A forged form changes nothing: the app still refreshes.
