@@ -36,15 +36,7 @@ export async function selectInvitationByHash(db: Db, tokenHash: string) {
 
 /** Marks an invitation used if it still is open at `now`; returns false when someone else used, revoked or outlived it first. */
 export async function claimInvitation(db: Db, id: number, now: string): Promise<boolean> {
-  const result = await db
-    .updateTable('invitations')
-    .set({ used_at: now })
-    .where('id', '=', id)
-    .where('used_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return updateWhileOpen(db, id, now, { used_at: now });
 }
 
 /** Records which account an invitation created. */
@@ -54,14 +46,13 @@ export async function setInvitationUser(db: Db, id: number, accountId: number): 
 
 /** Revokes an invitation if it is still open; returns false otherwise. */
 export async function revokeOpenInvitation(db: Db, id: number, now: string): Promise<boolean> {
-  const result = await db
-    .updateTable('invitations')
-    .set({ revoked_at: now })
-    .where('id', '=', id)
-    .where('used_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+  return updateWhileOpen(db, id, now, { revoked_at: now });
+}
+
+// One statement, so that two requests racing for the same invitation cannot both change it.
+async function updateWhileOpen(db: Db, id: number, now: string, change: { used_at: string } | { revoked_at: string }): Promise<boolean> {
+  const result = await db.updateTable('invitations').set(change).where('id', '=', id)
+    .where('used_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
