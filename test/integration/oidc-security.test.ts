@@ -6,6 +6,7 @@ import { SYSTEM } from '../../src/core/actor.js';
 import { setDisabled } from '../../src/modules/accounts/accounts.service.js';
 import { createClient } from '../../src/modules/oidc/clients.service.js';
 import { listSigningKeys, rotateSigningKey } from '../../src/modules/oidc/keys.service.js';
+import { setTwoFactorPolicy } from '../../src/modules/two-factor/policy.service.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { HttpBrowser, type LiveApp, newAccount, PASSWORD, startLiveApp } from '../helpers/oidc.js';
 
@@ -45,6 +46,35 @@ forEachDialect('OpenID Connect security', (open) => {
   let live: LiveApp;
   beforeEach(async () => { live = await startLiveApp(await open()); });
   afterEach(() => live.close());
+
+  it('asks for the password again when an app requests prompt=login or a max_age the login is older than', async () => {
+    await newAccount(live.ctx, 'erin');
+    const config = await register(live);
+    const browser = new HttpBrowser(live.base);
+    await codeFlow(live, config, browser, 'erin');
+    // Logged in to Ruche: a plain request goes straight back to the app...
+    expect((await browser.follow((await authUrl(config)).url, CALLBACK)).url.startsWith(CALLBACK)).toBe(true);
+    // ...but prompt=login and an exceeded max_age show the password form, and go back to the app only after it.
+    for (const extra of [{ prompt: 'login' }, { max_age: '0' }] as Record<string, string>[]) {
+      await new Promise((r) => setTimeout(r, 1100)); // the last login is now at least a second old
+      const { url } = await authUrl(config, extra);
+      const asked = await browser.follow(url, CALLBACK);
+      expect(asked.url.startsWith(CALLBACK), JSON.stringify(extra)).toBe(false);
+      expect(browser.lastPage).toContain('name="password"');
+      const step = await logIn(live, browser, url, 'erin');
+      expect(step.url.startsWith(CALLBACK), JSON.stringify(extra)).toBe(true);
+    }
+  });
+
+  it('holds the two-factor requirement of a role for app logins too', async () => {
+    await newAccount(live.ctx, 'tess', ['member', 'treasurer']);
+    await setTwoFactorPolicy(live.ctx.db, SYSTEM, { required_roles: ['treasurer'] });
+    const config = await register(live);
+    const browser = new HttpBrowser(live.base);
+    const step = await logIn(live, browser, (await authUrl(config)).url, 'tess');
+    expect(step.url.startsWith(CALLBACK)).toBe(false);
+    expect(step.url).toContain('/account/two-factor');
+  });
 
   it('refuses a redirect URI not registered exactly, without redirecting to it', async () => {
     const config = await register(live);
@@ -94,7 +124,7 @@ forEachDialect('OpenID Connect security', (open) => {
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     await setDisabled(live.ctx.db, SYSTEM, dave, true);
     await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
-    await expect(oidc.fetchUserInfo(config, refreshed.access_token, String(dave))).rejects.toBeTruthy();
+    await expect(oidc.fetchUserInfo(config, refreshed.access_token, String(dave))).rejects.toMatchObject({ code: 'OAUTH_WWW_AUTHENTICATE_CHALLENGE', cause: [{ scheme: 'bearer', parameters: { error: 'invalid_token' } }] });
     const other = new HttpBrowser(live.base);
     const step = await other.follow((await authUrl(config)).url, CALLBACK);
     expect(step.response?.status).toBe(200);

@@ -6,7 +6,7 @@ import { inTransaction } from '../../storage/database.js';
 import { csrfField, errorSummary, type FormState, formState, inputField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
-import { mailConfigured, type MailFailure, settleMail } from '../mail/mail.service.js';
+import { closeMail, mailConfigured, type MailFailure, settleMail } from '../mail/mail.service.js';
 import { resetLinkUsername, resetPassword, startPasswordReset } from './password-reset.service.js';
 
 /** Rate limit of the reset routes, per client address (the service limits mails per account and per address). */
@@ -81,7 +81,10 @@ async function postNewPassword(request: FastifyRequest<{ Params: { token: string
 
 /** "Forgot your password?": the request form, and the page a reset link opens. */
 export async function passwordResetPages(app: FastifyInstance): Promise<void> {
-  app.addHook('onClose', async () => settleMail());
+  app.addHook('onClose', async () => {
+    await settleMail();
+    closeMail();
+  });
   app.get('/password-reset', { config: { access: 'public' } }, async (request, reply) => sendPage(request, reply, requestPage(request, formState())));
   app.post('/password-reset', { config: { access: 'public', rateLimit: RESET_RATE_LIMIT } }, postRequest);
   app.get<{ Params: { token: string } }>('/password-reset/:token', { config: { access: 'public' } }, async (request, reply) => {

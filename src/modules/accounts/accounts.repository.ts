@@ -142,6 +142,11 @@ export async function selectLiveSession(db: Db, idHash: string, now: string) {
     .executeTakeFirst();
 }
 
+/** When a session was opened, by the cookie's hash. */
+export async function selectSessionOpening(db: Db, idHash: string): Promise<string | undefined> {
+  return (await db.selectFrom('sessions').select('created_at').where('id_hash', '=', idHash).executeTakeFirst())?.created_at;
+}
+
 /** Slides a session's expiry. */
 export async function touchSession(db: Db, idHash: string, lastSeen: string, expires: string): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id_hash', '=', idHash).execute();

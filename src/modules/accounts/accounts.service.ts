@@ -289,6 +289,12 @@ export async function principalForSession(db: Db, cookie: string): Promise<Princ
   return principalOf(db, row, 'session');
 }
 
+/** When the session of a cookie was opened (the password typed), or null: apps may ask for a login newer than their request. */
+export async function sessionOpenedAt(db: Db, cookie: string): Promise<Date | null> {
+  const at = await repo.selectSessionOpening(db, sha256(cookie));
+  return at ? new Date(at) : null;
+}
+
 /** Ends a session. */
 export async function closeSession(db: Db, cookie: string): Promise<void> {
   await repo.deleteSession(db, sha256(cookie));

@@ -89,11 +89,6 @@ export async function selectStaticGroupNamesOfPerson(db: Db, personId: number): 
   return rows.map((r) => r.name);
 }
 
-/** People of a static group. */
-export function staticGroupIds(db: Db, groupId: number): PersonIds {
-  return db.selectFrom('group_members').select('group_members.person_id').where('group_members.group_id', '=', groupId);
-}
-
 /** People carrying a tag. */
 export function taggedIds(db: Db, tag: string): PersonIds {
   return db.selectFrom('person_tags').select('person_tags.person_id').where('person_tags.tag', '=', tag);

@@ -95,4 +95,5 @@ export async function settleMail(): Promise<void> {
 export function closeMail(): void {
   for (const transport of transports.values()) transport.close();
   transports.clear();
+  transports.clear();
 }

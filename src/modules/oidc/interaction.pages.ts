@@ -4,6 +4,10 @@ import type { MessageKey } from '../../i18n/index.js';
 import { csrfField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
+import { SESSION_COOKIE } from '../../http/cookies.js';
+import { closeSession, sessionOpenedAt } from '../accounts/accounts.service.js';
+import { mustSetUpTwoFactor } from '../two-factor/gate.js';
+import { SETUP_PATH } from '../two-factor/setup.pages.js';
 import { allowRedirectToApp } from './app-origin.js';
 import { DESCRIBED_SCOPES } from './claims.js';
 import { abortInteraction, continueInteraction, type InteractionStep } from './interaction.service.js';
@@ -47,11 +51,27 @@ async function show(request: UidRequest, reply: FastifyReply, step: InteractionS
   });
 }
 
+/** True when the app asked for a login newer than its request (`prompt=login`, or `max_age` passed) and the Ruche session is older. */
+async function needsFreshLogin(request: FastifyRequest, interaction: { prompt: { name: string; reasons: string[] }; iat: number }): Promise<boolean> {
+  const { name, reasons } = interaction.prompt;
+  if (name !== 'login' || !reasons.some((r) => r === 'login_prompt' || r === 'max_age')) return false;
+  const opened = await sessionOpenedAt(request.ctx.db, request.cookies[SESSION_COOKIE] ?? '');
+  return !opened || opened.getTime() < interaction.iat * 1000;
+}
+
 /** The login interaction of the provider: Ruche's own login, then consent for third-party apps, or a refusal page. */
 export async function interactionPages(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { uid: string } }>(`${OIDC_PREFIX}/interaction/:uid`, { config: { access: 'public' } }, async (request, reply) => {
     const { provider, interaction } = await interactionOf(request, reply);
-    if (!request.principal) return reply.redirect(`/login?next=${encodeURIComponent(`${OIDC_PREFIX}/interaction/${interaction.uid}`)}`, 303);
+    const loginPage = `/login?next=${encodeURIComponent(`${OIDC_PREFIX}/interaction/${interaction.uid}`)}`;
+    if (!request.principal) return reply.redirect(loginPage, 303);
+    if (await needsFreshLogin(request, interaction)) {
+      await closeSession(request.ctx.db, request.cookies[SESSION_COOKIE] ?? '');
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect(loginPage, 303);
+    }
+    // The two-factor requirement of a role holds for apps too (the gate does not see this public page).
+    if (await mustSetUpTwoFactor(request)) return reply.redirect(SETUP_PATH, 303);
     await show(request, reply, await continueInteraction(request.ctx.db, provider, interaction, accountActor(request)));
   });
   app.post<{ Params: { uid: string } }>(`${OIDC_PREFIX}/interaction/:uid/consent`, { config: { access: 'authenticated' } }, async (request, reply) => {

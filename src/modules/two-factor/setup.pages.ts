@@ -90,15 +90,17 @@ async function withCodes(request: FastifyRequest, reply: FastifyReply, action: (
 /** The logged-in person's two-factor pages: setup with a QR code, recovery codes, turning it off. */
 export async function twoFactorSetupPages(app: FastifyInstance): Promise<void> {
   const authenticated = { config: { access: 'authenticated' as const } };
+  // Confirming, turning off and renewing codes check a code or the password: not to be guessed from a stolen session.
+  const guarded = { config: { access: 'authenticated' as const, rateLimit: { max: 10, timeWindow: '1 minute' } } };
   app.get(SETUP_PATH, authenticated, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     await sendPage(request, reply, await ownPage(request));
   });
-  app.post(`${SETUP_PATH}/confirm`, authenticated, (request, reply) => withCodes(request, reply, () =>
+  app.post(`${SETUP_PATH}/confirm`, guarded, (request, reply) => withCodes(request, reply, () =>
     inTransaction(request.ctx.db, (trx) => confirmSetup(trx, request.ctx.secret, requestActor(request), request.principal!.accountId, formBody(request)))));
-  app.post(`${SETUP_PATH}/recovery-codes`, authenticated, (request, reply) => withCodes(request, reply, () =>
+  app.post(`${SETUP_PATH}/recovery-codes`, guarded, (request, reply) => withCodes(request, reply, () =>
     inTransaction(request.ctx.db, (trx) => regenerateRecoveryCodes(trx, request.ctx.secret, requestActor(request), request.principal!.accountId, formBody(request))), 'recovery-codes'));
-  app.post(`${SETUP_PATH}/disable`, authenticated, async (request, reply) => {
+  app.post(`${SETUP_PATH}/disable`, guarded, async (request, reply) => {
     try {
       await inTransaction(request.ctx.db, (trx) => disableTwoFactor(trx, request.ctx.secret, requestActor(request), request.principal!.accountId, formBody(request)));
     } catch (error) {
