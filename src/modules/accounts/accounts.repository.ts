@@ -158,10 +158,10 @@ export async function deleteSession(db: Db, idHash: string): Promise<void> {
 }
 
 /** Ends every session of an account (e.g. when it is disabled), or every one but the session whose hash is kept. */
-export async function deleteSessionsOfAccount(db: Db, accountId: number, keepIdHash?: string): Promise<void> {
+export async function deleteSessionsOfAccount(db: Db, accountId: number, keepIdHash?: string): Promise<number> {
   let query = db.deleteFrom('sessions').where('account_id', '=', accountId);
   if (keepIdHash !== undefined) query = query.where('id_hash', '<>', keepIdHash);
-  await query.execute();
+  return Number((await query.executeTakeFirst()).numDeletedRows);
 }
 
 /** Removes expired sessions. */

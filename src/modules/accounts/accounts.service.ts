@@ -158,8 +158,8 @@ export async function changeOwnPassword(db: Db, actor: Actor, accountId: number,
 }
 
 /** Ends every browser session of an account, or all but the one whose cookie is kept (after a password change or reset). */
-export async function endSessions(db: Db, accountId: number, keepSession?: string): Promise<void> {
-  await repo.deleteSessionsOfAccount(db, accountId, keepSession === undefined ? undefined : sha256(keepSession));
+export async function endSessions(db: Db, accountId: number, keepSession?: string): Promise<number> {
+  return repo.deleteSessionsOfAccount(db, accountId, keepSession === undefined ? undefined : sha256(keepSession));
 }
 
 /** True when the password is the account's own (re-confirming who is there before a sensitive change). */

@@ -10,6 +10,7 @@ import { createClient, listClients, type OidcClientView, removeClient } from './
 import { PRESET_NAMES } from './presets.js';
 import { recipeFor } from './recipes.js';
 import { recipeSection } from './recipes.view.js';
+import { issuerOf } from './provider.js';
 
 const BASE = '/sso/clients';
 
@@ -40,7 +41,7 @@ async function listPage(request: FastifyRequest, state: FormState = formState({ 
   const t = request.t;
   return {
     title: t('oidc.clients'),
-    body: html`<h1>${t('oidc.clients')}</h1><p>${t('oidc.issuer')}: <code>${request.ctx.config.publicUrl}/oidc</code></p>
+    body: html`<h1>${t('oidc.clients')}</h1><p>${t('oidc.issuer')}: <code>${issuerOf(request.ctx.config.publicUrl)}</code></p>
 ${clientsTable(request, await listClients(request.ctx.db))}${clientForm(request, state)}`,
   };
 }
@@ -64,7 +65,7 @@ export async function clientsPages(app: FastifyInstance): Promise<void> {
     return sendPage(request, reply, {
       title: t('oidc.client_created', { name: created.client.name }),
       body: html`<h1>${t('oidc.client_created', { name: created.client.name })}</h1>
-<dl><dt>${t('oidc.issuer')}</dt><dd><code>${request.ctx.config.publicUrl}/oidc</code></dd><dt>${t('oidc.client_id')}</dt><dd><code>${created.client.clientId}</code></dd>
+<dl><dt>${t('oidc.issuer')}</dt><dd><code>${issuerOf(request.ctx.config.publicUrl)}</code></dd><dt>${t('oidc.client_id')}</dt><dd><code>${created.client.clientId}</code></dd>
 ${created.secret ? html`<dt>${t('oidc.client_secret')}</dt><dd><code>${created.secret}</code></dd>` : ''}</dl>
 ${created.secret ? html`<p class="flash info">${t('oidc.secret_once')}</p>` : ''}${recipeSection(t, recipe)}<p><a href="${BASE}">${t('oidc.clients')}</a></p>`,
     });

@@ -6,6 +6,7 @@ import { translator } from '../../i18n/index.js';
 import { PRESET_NAMES } from './presets.js';
 import { recipeFor } from './recipes.js';
 import { recipeText } from './recipes.view.js';
+import { issuerOf } from './provider.js';
 
 const clientAdd: Command = {
   words: ['oidc', 'client', 'add'],
@@ -23,7 +24,7 @@ const clientAdd: Command = {
       public: values.public === true, first_party: values['third-party'] !== true, preset: values.preset,
       allowed_groups: values.group, backchannel_logout_uri: values['backchannel-logout-uri'], quota: values.quota,
     }));
-    const issuer = `${ctx.config.publicUrl}/oidc`;
+    const issuer = issuerOf(ctx.config.publicUrl);
     const recipe = recipeFor(client.preset, { publicUrl: ctx.config.publicUrl, clientId: client.clientId, secret, public: client.public });
     const t = translator('en');
     if (values.json) {

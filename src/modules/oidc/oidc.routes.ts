@@ -3,6 +3,7 @@ import { requestActor } from '../../http/request.js';
 import { inTransaction } from '../../storage/database.js';
 import { createClient, getClient, listClients, removeClient } from './clients.service.js';
 import { recipeFor } from './recipes.js';
+import { issuerOf } from './provider.js';
 
 function clientIdOf(request: FastifyRequest): string {
   return (request.params as { clientId: string }).clientId;
@@ -15,7 +16,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     const { client, secret } = await inTransaction(request.ctx.db, (trx) => createClient(trx, requestActor(request), (request.body ?? {}) as Record<string, unknown>));
     reply.header('cache-control', 'no-store');
     const recipe = recipeFor(client.preset, { publicUrl: request.ctx.config.publicUrl, clientId: client.clientId, secret, public: client.public });
-    return reply.status(201).send({ ...client, clientSecret: secret, issuer: `${request.ctx.config.publicUrl}/oidc`, recipe: { ...recipe, where: request.t(recipe.where) } });
+    return reply.status(201).send({ ...client, clientSecret: secret, issuer: issuerOf(request.ctx.config.publicUrl), recipe: { ...recipe, where: request.t(recipe.where) } });
   });
   app.get('/api/v1/oidc/clients/:clientId', { config: { access: 'oidc:manage' } }, async (request) => getClient(request.ctx.db, clientIdOf(request)));
   app.delete('/api/v1/oidc/clients/:clientId', { config: { access: 'oidc:manage' } }, async (request, reply) => {

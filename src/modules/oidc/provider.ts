@@ -15,6 +15,11 @@ import { renderLoggedOut, renderLogoutQuestion, renderProviderError } from './pr
 
 /** Where the provider lives under Ruche's public address. */
 export const OIDC_PREFIX = '/oidc';
+
+/** The provider's issuer: the address apps are given (discovery is under it). */
+export function issuerOf(publicUrl: string): string {
+  return `${publicUrl}${OIDC_PREFIX}`;
+}
 /** Cookie names of the provider (its session cookie is read by Ruche's logout). */
 export const OIDC_SESSION_COOKIE = 'ruche_oidc_session';
 

@@ -1,5 +1,6 @@
 import type { MessageKey } from '../../i18n/index.js';
 import { type ClaimsSource, type PresetName, presetOf } from './presets.js';
+import { issuerOf } from './provider.js';
 
 /** The values of one registered client that go into an app's settings. */
 export interface RecipeValues {
@@ -33,7 +34,7 @@ const SECRET_PLACEHOLDER = '<client secret>';
 interface Endpoints { issuer: string; auth: string; token: string; userinfo: string; logout: string; gitlabUser: string; discovery: string }
 
 function endpointsOf(publicUrl: string): Endpoints {
-  const issuer = `${publicUrl}/oidc`;
+  const issuer = issuerOf(publicUrl);
   return {
     issuer, auth: `${issuer}/auth`, token: `${issuer}/token`, userinfo: `${issuer}/me`, logout: `${issuer}/session/end`,
     gitlabUser: `${publicUrl}/api/v4/user`, discovery: `${issuer}/.well-known/openid-configuration`,

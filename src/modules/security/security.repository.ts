@@ -35,9 +35,3 @@ export async function deleteSessionByPublicId(db: Db, accountId: number, publicI
   const result = await db.deleteFrom('sessions').where('account_id', '=', accountId).where('id_hash', 'like', `${publicId}%`).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
-
-/** Ends every session of an account but one. */
-export async function deleteOtherSessions(db: Db, accountId: number, keptHash: string): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('account_id', '=', accountId).where('id_hash', '!=', keptHash).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

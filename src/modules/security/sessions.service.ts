@@ -3,6 +3,7 @@ import { notFound } from '../../core/errors.js';
 import { sha256 } from '../../core/tokens.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
+import { endSessions } from '../accounts/accounts.service.js';
 import * as repo from './security.repository.js';
 
 /** Characters of a session's stored hash that name it on pages and in the API (never the cookie itself). */
@@ -36,7 +37,7 @@ export async function endSession(db: Db, actor: Actor, accountId: number, public
 
 /** Ends every session of an account except the asking browser's; returns how many ended. */
 export async function endOtherSessions(db: Db, actor: Actor, accountId: number, currentCookie: string | undefined): Promise<number> {
-  const ended = await repo.deleteOtherSessions(db, accountId, currentCookie ? sha256(currentCookie) : '');
+  const ended = await endSessions(db, accountId, currentCookie ?? '');
   await recordChange(db, actor, { action: 'session.end_others', entityType: 'account', entityId: accountId, after: { ended } });
   return ended;
 }
