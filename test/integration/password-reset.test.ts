@@ -110,6 +110,18 @@ forEachDialect('password reset by mail', (open) => {
     await new Browser(t.app).login('bob', PASSWORD);
   });
 
+  it('takes the API requests as JSON only: a form posted from another site sends no mail and changes nothing', async () => {
+    await member(t, 'gus', 'Gus', 'gus@example.org');
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const asked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', headers: form, payload: 'login=gus' });
+    expect(asked.statusCode).toBe(415);
+    expect(asked.json().error.message).toBe('Send this request as JSON (Content-Type: application/json).');
+    const confirm = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', headers: form, payload: 'token=x&password=yet+another+passphrase' });
+    expect(confirm.statusCode).toBe(415);
+    await settleMail();
+    expect(smtp.mails).toHaveLength(0);
+  });
+
   it('sets the password through the API with a fresh link', async () => {
     await member(t, 'carol', 'Carol', 'carol@example.org');
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { login: 'carol' } });
