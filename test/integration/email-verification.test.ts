@@ -1,7 +1,7 @@
 // E-mail address verification and password change for the logged-in person, with a real SMTP server.
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
-import { primaryEmailOf } from '../../src/modules/account-mail/email-verification.service.js';
+import { primaryEmailOfPerson } from '../../src/modules/account-mail/email-verification.service.js';
 import { createAccount } from '../../src/modules/accounts/accounts.service.js';
 import { settleMail } from '../../src/modules/mail/mail.service.js';
 import { createPerson, updatePerson } from '../../src/modules/people/people.service.js';
@@ -34,7 +34,7 @@ forEachDialect('e-mail verification and password change', (open) => {
 
   it('verifies an address through a single-use link; changing the address drops the verification', async () => {
     const { person, account, browser } = await member(t, 'hana', ['hana@example.org', 'hana@work.example'], 'nl');
-    expect(await primaryEmailOf(t.ctx.db, account.id)).toEqual({ email: 'hana@example.org', verified: false });
+    expect(await primaryEmailOfPerson(t.ctx.db, account.personId!)).toEqual({ email: 'hana@example.org', verified: false });
     expect((await browser.get('/account')).body).toContain('href="/account/emails"');
     const page = await browser.get('/account/emails');
     expect(page.body).toContain('hana@work.example');
@@ -52,19 +52,19 @@ forEachDialect('e-mail verification and password change', (open) => {
     const opened = await new Browser(t.app).get(link);
     expect(opened.statusCode).toBe(200);
     expect(opened.body).toContain('The address hana@example.org is verified');
-    expect(await primaryEmailOf(t.ctx.db, account.id)).toEqual({ email: 'hana@example.org', verified: true });
+    expect(await primaryEmailOfPerson(t.ctx.db, account.personId!)).toEqual({ email: 'hana@example.org', verified: true });
     expect((await browser.get('/account/emails')).body).toMatch(/verified on \d{4}-\d{2}-\d{2}/);
     expect((await new Browser(t.app).get(link)).statusCode).toBe(410);
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'person').where('entity_id', '=', String(person.id)).execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['email.verification_sent', 'email.verified']));
 
     await updatePerson(t.ctx.db, SYSTEM, person.id, { phone: '+32 470 00 00 00' });
-    expect(await primaryEmailOf(t.ctx.db, account.id)).toEqual({ email: 'hana@example.org', verified: true });
+    expect(await primaryEmailOfPerson(t.ctx.db, account.personId!)).toEqual({ email: 'hana@example.org', verified: true });
     await updatePerson(t.ctx.db, SYSTEM, person.id, { emails: ['hana@new.example', 'hana@example.org'] });
-    expect(await primaryEmailOf(t.ctx.db, account.id)).toEqual({ email: 'hana@new.example', verified: false });
+    expect(await primaryEmailOfPerson(t.ctx.db, account.personId!)).toEqual({ email: 'hana@new.example', verified: false });
     await updatePerson(t.ctx.db, SYSTEM, person.id, { emails: ['hana@new.example'] });
     await updatePerson(t.ctx.db, SYSTEM, person.id, { emails: ['hana@example.org'] });
-    expect(await primaryEmailOf(t.ctx.db, account.id)).toEqual({ email: 'hana@example.org', verified: false });
+    expect(await primaryEmailOfPerson(t.ctx.db, account.personId!)).toEqual({ email: 'hana@example.org', verified: false });
   });
 
   it('refuses another person\'s address, a forged request, and a link whose address was changed since', async () => {

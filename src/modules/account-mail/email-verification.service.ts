@@ -30,10 +30,10 @@ export async function emailsOfAccount(db: Db, accountId: number): Promise<Accoun
   return rows.map((row) => ({ email: row.email, verifiedAt: row.verified_at }));
 }
 
-/** The account's first address and whether it is verified: the OIDC `email` and `email_verified` claims. */
-export async function primaryEmailOf(db: Db, accountId: number): Promise<{ email: string; verified: boolean } | null> {
-  const [first] = await emailsOfAccount(db, accountId).catch(() => []);
-  return first ? { email: first.email, verified: first.verifiedAt !== null } : null;
+/** A person's first address and whether it is verified: the OIDC `email` and `email_verified` claims. */
+export async function primaryEmailOfPerson(db: Db, personId: number): Promise<{ email: string; verified: boolean } | null> {
+  const [first] = await repo.selectEmailsOfPerson(db, personId);
+  return first ? { email: first.email, verified: first.verified_at !== null } : null;
 }
 
 /** Issues a one-day verification link for one of the account's own addresses and returns the mail to send. */

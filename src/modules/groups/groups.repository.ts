@@ -126,11 +126,13 @@ export async function countPeopleIn(db: Db, ids: PersonIds): Promise<number> {
   return Number(row.n);
 }
 
-/** True when a live person is among the ids. */
-export async function personIsIn(db: Db, ids: PersonIds, personId: number): Promise<boolean> {
-  const row = await db.selectFrom('people').select('people.id').where('people.id', '=', personId)
-    .where('people.id', 'in', ids).where('people.deleted_at', 'is', null).executeTakeFirst();
-  return !!row;
+/** Which of the named id sets hold a live person, asked in one statement (a login evaluates them all). */
+export async function setsHoldingPerson(db: Db, personId: number, sets: { name: string; ids: PersonIds }[]): Promise<string[]> {
+  if (!sets.length) return [];
+  const row = await db.selectFrom('people')
+    .select((eb) => sets.map((set, i) => eb('people.id', 'in', set.ids).as(`in${i}`)))
+    .where('people.id', '=', personId).where('people.deleted_at', 'is', null).executeTakeFirst() as Record<string, unknown> | undefined;
+  return row ? sets.filter((_, i) => Boolean(row[`in${i}`])).map((set) => set.name) : [];
 }
 
 /** A page of the enabled accounts holding a role, with their live person if any, by username. */

@@ -5,7 +5,7 @@ import { isRole } from '../../core/permissions.js';
 import { validate } from '../../core/validate.js';
 import { type Translate, translator } from '../../i18n/index.js';
 import type { Db } from '../../storage/database.js';
-import { getAccount } from '../accounts/accounts.service.js';
+import { type AccountView, getAccount } from '../accounts/accounts.service.js';
 import { recordChange } from '../audit/audit.service.js';
 import { getLivePerson } from '../people/people.service.js';
 import {
@@ -166,7 +166,11 @@ export async function removeGroupMember(db: Db, actor: Actor, name: string, pers
 
 /** Sorted names of every group (static and computed) an account belongs to, through its person and its roles; none when disabled. */
 export async function groupNamesOfAccount(db: Db, accountId: number, now: Date = new Date()): Promise<string[]> {
-  const account = await getAccount(db, accountId);
+  return groupNamesOfAccountView(db, await getAccount(db, accountId), now);
+}
+
+/** The same for an account already read (a login reads it once for every claim). */
+export async function groupNamesOfAccountView(db: Db, account: Pick<AccountView, 'disabled' | 'roles' | 'personId'>, now: Date = new Date()): Promise<string[]> {
   if (account.disabled) return [];
   const names = account.roles.filter(isRole).map((role) => `${ROLE_PREFIX}${role}`);
   if (account.personId !== null) names.push(...(await groupNamesOfPerson(db, account.personId, now)));
@@ -176,12 +180,12 @@ export async function groupNamesOfAccount(db: Db, accountId: number, now: Date =
 /** Names of the person-based groups (static, members, effective-members, board) a live person is in. */
 export async function groupNamesOfPerson(db: Db, personId: number, now: Date = new Date()): Promise<string[]> {
   const standing = await currentStanding(db, now);
-  const names = await repo.selectStaticGroupNamesOfPerson(db, personId);
-  for (const group of computedGroups()) {
+  const sets = computedGroups().flatMap((group) => {
     const ids = computedIds(db, group, standing);
-    if (ids && (await repo.personIsIn(db, ids, personId))) names.push(group.name);
-  }
-  return names.sort();
+    return ids ? [{ name: group.name, ids }] : [];
+  });
+  const [statics, computed] = await Promise.all([repo.selectStaticGroupNamesOfPerson(db, personId), repo.setsHoldingPerson(db, personId, sets)]);
+  return [...statics, ...computed].sort();
 }
 
 /** True when the account is in at least one of the named groups (clients restricted to groups). */

@@ -1,9 +1,9 @@
 import { AppError } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
 import { getAccount } from '../accounts/accounts.service.js';
-import { primaryEmailOf } from '../account-mail/email-verification.service.js';
-import { groupNamesOfAccount } from '../groups/groups.service.js';
-import { getPerson } from '../people/people.service.js';
+import { primaryEmailOfPerson } from '../account-mail/email-verification.service.js';
+import { groupNamesOfAccount, groupNamesOfAccountView } from '../groups/groups.service.js';
+import { liveDisplayName } from '../people/people.service.js';
 
 /** Which claims each scope releases (the ID token carries them too: several apps read them only there). */
 export const SCOPE_CLAIMS = {
@@ -41,16 +41,18 @@ export async function claimsOf(db: Db, accountId: number): Promise<AccountClaims
     throw error;
   });
   if (!account || account.disabled) return null;
-  const person = account.personId ? await getPerson(db, account.personId).catch(() => null) : null;
-  const primary = person && !person.deleted_at ? await primaryEmailOf(db, account.id) : null;
-  const email = primary?.email;
+  const [name, primary, groups] = await Promise.all([
+    account.personId ? liveDisplayName(db, account.personId) : null,
+    account.personId ? primaryEmailOfPerson(db, account.personId) : null,
+    groupNamesOfAccountView(db, account),
+  ]);
   return {
     sub: String(account.id),
     preferred_username: account.username,
-    name: (person && !person.deleted_at ? person.display_name : null) ?? account.username,
-    ...(email ? { email } : {}),
+    name: name ?? account.username,
+    ...(primary ? { email: primary.email } : {}),
     email_verified: primary?.verified ?? false,
     ...(account.locale ? { locale: account.locale } : {}),
-    groups: await groupNamesOf(db, account.id),
+    groups,
   };
 }

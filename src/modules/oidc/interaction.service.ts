@@ -42,7 +42,7 @@ export async function continueInteraction(db: Db, provider: Provider, interactio
   const client = await findClient(db, clientId);
   if (!client) return { kind: 'unknown_client' };
   const accountId = String(actor.accountId);
-  if (!clientAllows(client, await groupNamesOf(db, actor.accountId))) {
+  if (client.allowedGroups.length && !clientAllows(client, await groupNamesOf(db, actor.accountId))) {
     await recordChange(db, actor, { action: 'oidc.refused', entityType: 'account', entityId: accountId, after: { client_id: clientId, client: client.name } });
     return { kind: 'refused', client };
   }

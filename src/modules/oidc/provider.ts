@@ -43,9 +43,17 @@ export async function claimsForClient(ctx: AppContext, sub: string, clientId: st
   return claims;
 }
 
-async function findAccount(ctx: AppContext, sub: string, token?: { clientId?: string }): Promise<Account | undefined> {
-  const claims = await claimsForClient(ctx, sub, token?.clientId);
-  return claims ? { accountId: sub, claims: () => ({ ...claims }) } : undefined;
+// The library asks for an account several times within one request (a code exchange checks it, then fills the ID
+// token): each request reads it once.
+const claimsOfRequest = new WeakMap<object, Map<string, Promise<AccountClaims | null>>>();
+
+async function findAccount(ctx: AppContext, koa: object, sub: string, token?: { clientId?: string }): Promise<Account | undefined> {
+  const known = claimsOfRequest.get(koa) ?? new Map<string, Promise<AccountClaims | null>>();
+  claimsOfRequest.set(koa, known);
+  const key = `${sub} ${token?.clientId ?? ''}`;
+  if (!known.has(key)) known.set(key, claimsForClient(ctx, sub, token?.clientId));
+  const claims = await known.get(key);
+  return claims ? { accountId: sub, claims: () => ({ ...claims, groups: [...claims.groups] }) } : undefined;
 }
 
 function audit(ctx: AppContext, action: string, entityId: string, after: Record<string, unknown>): void {
@@ -86,7 +94,7 @@ function configuration(ctx: AppContext, keys: JsonWebKey[]): Configuration {
     // without it (they then end with the session).
     issueRefreshToken: async (_koa, client, code) =>
       client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || isFirstParty(client)),
-    findAccount: (_koa, sub, token) => findAccount(ctx, sub, token as { clientId?: string } | undefined),
+    findAccount: (koa, sub, token) => findAccount(ctx, koa, sub, token as { clientId?: string } | undefined),
     interactions: { url: (_koa, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}` },
     renderError: (koa, out) => renderProviderError(koa, out),
     // Only admins register clients (no dynamic registration), so the apps' back-channel logout URIs are trusted even on

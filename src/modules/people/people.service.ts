@@ -164,6 +164,12 @@ export async function getLivePerson(db: Db, id: number): Promise<Person> {
   return person;
 }
 
+/** A live person's display name, or null when unknown or in the trash (the `name` claim reads only this). */
+export async function liveDisplayName(db: Db, id: number): Promise<string | null> {
+  const row = await repo.selectPerson(db, id);
+  return row && !row.deleted_at ? row.display_name : null;
+}
+
 // The whole list's count scans an index of every live person; it is kept per database until the data changes.
 // The few seconds of life also bound how long another instance's change can go unseen (PostgreSQL ids may commit out of order).
 const COUNT_TTL_MS = 5000;
