@@ -209,10 +209,7 @@ async function main() {
   const flags = (process.env.BENCH_SSO_NODE_FLAGS ?? started).trim().split(/\s+/).filter(Boolean);
   // BENCH_CPU_PROF=dir writes a .cpuprofile of the server there (where its time goes).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  server = spawn(process.execPath, [...flags, ...profile, 'bin/ruche.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.output = '';
-  for (const stream of [server.stdout, server.stderr]) stream.setEncoding('utf8').on('data', (c) => { server.output = (server.output + c).slice(-4000); });
-  await waitForServer(port);
+  await startServer([...flags, ...profile, 'bin/ruche.js', 'serve'], env, port);
   const app = { ...client, port };
   log(`[server] pid ${server.pid}, flags ${flags.join(' ')}, RSS ${num(memoryOf(server.pid).rssMb, 0)} MB after start`);
 
@@ -236,9 +233,32 @@ async function main() {
   rows.push({ label: 'token refreshes, concurrency 20', concurrency: 20, ...refresh, serverCpu: cpuSeconds(server.pid) - cpu0 });
 
   const memory = memoryOf(server.pid);
-  const argon = await argon2Timing();
-  report(rows, memory, argon);
   await stopServer();
+  const ceiling = await ceilingRun(flags, app);
+  const argon = await argon2Timing();
+  report(rows, memory, argon, ceiling);
+}
+
+/** Starts a server child process and waits for its /healthz. */
+async function startServer(args, env, port) {
+  server = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.output = '';
+  for (const stream of [server.stdout, server.stderr]) stream.setEncoding('utf8').on('data', (c) => { server.output = (server.output + c).slice(-4000); });
+  await waitForServer(port);
+}
+
+/** The same flows at concurrency 20 against the library alone (`sso-ceiling.js`, same flags): what this machine allows. */
+async function ceilingRun(flags, app) {
+  const port = await freePort();
+  const client = { client_id: 'ceiling', client_secret: randomBytes(16).toString('hex'), redirect_uri: CALLBACK, password: PASSWORD };
+  await startServer([...flags, 'bench/sso-ceiling.js'], { ...process.env, PORT: String(port), CEILING_CLIENT: JSON.stringify(client) }, port);
+  const bare = { clientId: client.client_id, secret: client.client_secret, port };
+  let person = 0;
+  const cpu0 = cpuSeconds(server.pid);
+  const r = await sustained(20, () => { const n = person++; return flow(bare, `member${n % ACCOUNTS}`, ADDRESSES[n % ADDRESSES.length]); });
+  const result = { label: 'ceiling: library alone, c=20', ...r, serverCpu: cpuSeconds(server.pid) - cpu0 };
+  await stopServer();
+  return result;
 }
 
 /** Stops the server the way a service manager does (so that a CPU profile is written). */
@@ -248,15 +268,17 @@ async function stopServer() {
   await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
 }
 
-function report(rows, memory, argon) {
+function report(rows, memory, argon, ceiling) {
   log('\nscenario                          per s   done  failed  server CPU ms each');
-  for (const r of rows) {
+  for (const r of [...rows, ceiling]) {
     log(`${r.label.padEnd(32)} ${num(r.done / r.seconds, 1).padStart(6)} ${String(r.done).padStart(6)} ${String(r.failed).padStart(7)}  ${num((1000 * r.serverCpu) / Math.max(1, r.done), 1).padStart(8)}${r.firstError ? `   first error: ${r.firstError}` : ''}`);
   }
   log(`argon2id verification: ${num(argon.ms, 1)} ms per hash (${argon.params}), measured in this process`);
   log(`server resident memory after the run: ${num(memory.rssMb, 0)} MB (peak ${num(memory.peakMb, 0)} MB)`);
   const at20 = rows.find((r) => r.label === 'login flows, concurrency 20');
   const flows = at20.done / at20.seconds;
+  log(`ceiling: oidc-provider alone (bench/sso-ceiling.js: its state in memory, a bare login form, argon2id, nothing else) at ${num(ceiling.done / ceiling.seconds, 1)} flows/s;`);
+  log(`  Ruche's flows at concurrency 20 run at ${num((100 * flows) / (ceiling.done / ceiling.seconds), 0)}% of it`);
   log('\nTargets');
   log(`  ${flows >= TARGETS.flowsPerSecond && !at20.failed ? 'PASS' : 'MISS'}  complete login flows at concurrency 20 >= ${TARGETS.flowsPerSecond}/s   ${num(flows, 1)}/s, ${at20.failed} failed`);
   log(`  ${memory.rssMb < TARGETS.rssMb ? 'PASS' : 'MISS'}  server resident memory after the run < ${TARGETS.rssMb} MB   ${num(memory.rssMb, 0)} MB`);
