@@ -18,7 +18,7 @@ const invitationsCreate: Command = {
   async run({ ctx, values, actor, principal, out, err }) {
     const input = { days: values.days, note: values.note, groups: values.group ?? [] };
     const { invitation, token } = await inTransaction(ctx.db, (trx) =>
-      createInvitation(trx, commandActor({ principal, actor }), input, { mayAssignGroups: principal.permissions.has('groups:manage') }));
+      createInvitation(trx, commandActor({ principal, actor }), input, principal));
     const link = invitationLink(ctx.config.publicUrl, token);
     if (values.json) {
       println(out, JSON.stringify({ ...invitation, link }));

@@ -32,7 +32,7 @@ export async function invitationsPages(app: FastifyInstance): Promise<void> {
     const values = formBody(request);
     try {
       const { token } = await inTransaction(request.ctx.db, (trx) =>
-        createInvitation(trx, requestActor(request), values, { mayAssignGroups: can(request.principal, 'groups:manage') }));
+        createInvitation(trx, requestActor(request), values, request.principal));
       // The link is in this page only: never cached, never in a redirect.
       reply.header('cache-control', 'no-store');
       await sendPage(request, reply, await invitationsPage(request, formState({ days: 7 }), createdLink(request, invitationLink(request.ctx.config.publicUrl, token))));

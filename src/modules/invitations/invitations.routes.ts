@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { idParamOf, requestActor } from '../../http/request.js';
 import { inTransaction } from '../../storage/database.js';
-import { can } from '../accounts/principal.js';
 import { createInvitation, invitationLink, invitationScopeOf, listInvitations, revokeInvitation } from './invitations.service.js';
 
 /** JSON API for invitations: create (the link is in this answer only), list with status, revoke. */
 export async function invitationsRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/v1/invitations', { config: { access: 'invitations:create' } }, async (request, reply) => {
     const { invitation, token } = await inTransaction(request.ctx.db, (trx) =>
-      createInvitation(trx, requestActor(request), request.body ?? {}, { mayAssignGroups: can(request.principal, 'groups:manage') }));
+      createInvitation(trx, requestActor(request), request.body ?? {}, request.principal));
     return reply.status(201).header('cache-control', 'no-store').send({ ...invitation, link: invitationLink(request.ctx.config.publicUrl, token) });
   });
   app.get('/api/v1/invitations', { config: { access: 'invitations:create' } }, async (request) =>

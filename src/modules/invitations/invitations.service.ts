@@ -66,10 +66,10 @@ export function invitationLink(publicUrl: string, token: string): string {
   return `${publicUrl}/invite/${token}`;
 }
 
-/** Creates a single-use invitation; returns it with its token, which is not stored (only its hash is). */
-export async function createInvitation(db: Db, actor: Actor, input: unknown, options: { mayAssignGroups: boolean }): Promise<{ invitation: InvitationView; token: string }> {
+/** Creates a single-use invitation; returns it with its token, which is not stored (only its hash is). Only an inviter who manages groups may name groups to join. */
+export async function createInvitation(db: Db, actor: Actor, input: unknown, inviter: Principal | null): Promise<{ invitation: InvitationView; token: string }> {
   const data = validate(invitationCreateInput, input);
-  if (data.groups.length && !options.mayAssignGroups) throw new ValidationError({ groups: 'invitations.groups_forbidden' });
+  if (data.groups.length && !can(inviter, 'groups:manage')) throw new ValidationError({ groups: 'invitations.groups_forbidden' });
   await checkInvitationGroups(db, data.groups);
   const token = randomToken(32);
   const now = new Date();

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { cookieOptions, LANG_COOKIE } from '../../http/cookies.js';
-import { openBrowserSession } from '../two-factor/login.pages.js';
+import { openBrowserSession } from '../accounts/browser-session.js';
 
 /** Logs a just-created account in (an invitee who accepted their invitation), as the login form would without "remember me". */
 export async function signInNewAccount(request: FastifyRequest, reply: FastifyReply, accountId: number): Promise<void> {

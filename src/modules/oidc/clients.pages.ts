@@ -6,11 +6,11 @@ import { inTransaction } from '../../storage/database.js';
 import { buttonForm, checkboxField, csrfField, errorSummary, type FormState, formState, inputField, selectField, textareaField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
-import { createClient, listClients, type OidcClientView, removeClient } from './clients.service.js';
+import { listClients, type OidcClientView, removeClient } from './clients.service.js';
 import { PRESET_NAMES } from './presets.js';
-import { recipeFor } from './recipes.js';
 import { recipeSection } from './recipes.view.js';
 import { issuerOf } from './provider.js';
+import { type Registration, registerClient } from './registration.service.js';
 
 const BASE = '/sso/clients';
 
@@ -51,23 +51,22 @@ export async function clientsPages(app: FastifyInstance): Promise<void> {
   app.get(BASE, { config: { access: 'oidc:manage' } }, async (request, reply) => sendPage(request, reply, await listPage(request)));
   app.post(BASE, { config: { access: 'oidc:manage' } }, async (request, reply) => {
     const values = formBody(request);
-    let created: Awaited<ReturnType<typeof createClient>>;
+    let created: Registration;
     try {
-      created = await inTransaction(request.ctx.db, (trx) => createClient(trx, requestActor(request), values));
+      created = await registerClient(request.ctx.db, requestActor(request), request.ctx.config.publicUrl, values);
     } catch (error) {
       // Re-rendered with the typed values and the errors; handleForm does the same for forms that redirect.
       return handleForm(request, reply, () => Promise.reject(error), () => ({ redirect: BASE }), (state) => listPage(request, state));
     }
     const t = request.t;
-    const { client, secret } = created;
-    const recipe = recipeFor(client.preset, { publicUrl: request.ctx.config.publicUrl, clientId: client.clientId, secret, public: client.public });
+    const { client, secret, issuer, recipe } = created;
     reply.header('cache-control', 'no-store');
     return sendPage(request, reply, {
-      title: t('oidc.client_created', { name: created.client.name }),
-      body: html`<h1>${t('oidc.client_created', { name: created.client.name })}</h1>
-<dl><dt>${t('oidc.issuer')}</dt><dd><code>${issuerOf(request.ctx.config.publicUrl)}</code></dd><dt>${t('oidc.client_id')}</dt><dd><code>${created.client.clientId}</code></dd>
-${created.secret ? html`<dt>${t('oidc.client_secret')}</dt><dd><code>${created.secret}</code></dd>` : ''}</dl>
-${created.secret ? html`<p class="flash info">${t('oidc.secret_once')}</p>` : ''}${recipeSection(t, recipe)}<p><a href="${BASE}">${t('oidc.clients')}</a></p>`,
+      title: t('oidc.client_created', { name: client.name }),
+      body: html`<h1>${t('oidc.client_created', { name: client.name })}</h1>
+<dl><dt>${t('oidc.issuer')}</dt><dd><code>${issuer}</code></dd><dt>${t('oidc.client_id')}</dt><dd><code>${client.clientId}</code></dd>
+${secret ? html`<dt>${t('oidc.client_secret')}</dt><dd><code>${secret}</code></dd>` : ''}</dl>
+${secret ? html`<p class="flash info">${t('oidc.secret_once')}</p>` : ''}${recipeSection(t, recipe)}<p><a href="${BASE}">${t('oidc.clients')}</a></p>`,
     });
   });
   app.post<{ Params: { clientId: string } }>(`${BASE}/:clientId/remove`, { config: { access: 'oidc:manage' } }, async (request, reply) => {

@@ -1,12 +1,11 @@
 import { type Command, println } from '../../cli/command.js';
 import { inTransaction } from '../../storage/database.js';
-import { createClient, listClients, removeClient } from './clients.service.js';
+import { listClients, removeClient } from './clients.service.js';
 import { listSigningKeys, rotateSigningKey } from './keys.service.js';
 import { translator } from '../../i18n/index.js';
 import { PRESET_NAMES } from './presets.js';
-import { recipeFor } from './recipes.js';
 import { recipeText } from './recipes.view.js';
-import { issuerOf } from './provider.js';
+import { registerClient } from './registration.service.js';
 
 const clientAdd: Command = {
   words: ['oidc', 'client', 'add'],
@@ -19,13 +18,11 @@ const clientAdd: Command = {
   },
   permission: 'oidc:manage',
   async run({ ctx, values, actor, out }) {
-    const { client, secret } = await inTransaction(ctx.db, (trx) => createClient(trx, actor, {
+    const { client, secret, issuer, recipe } = await registerClient(ctx.db, actor, ctx.config.publicUrl, {
       name: values.name, redirect_uris: values['redirect-uri'], post_logout_redirect_uris: values['post-logout-redirect-uri'],
       public: values.public === true, first_party: values['third-party'] !== true, preset: values.preset,
       allowed_groups: values.group, backchannel_logout_uri: values['backchannel-logout-uri'], quota: values.quota,
-    }));
-    const issuer = issuerOf(ctx.config.publicUrl);
-    const recipe = recipeFor(client.preset, { publicUrl: ctx.config.publicUrl, clientId: client.clientId, secret, public: client.public });
+    });
     const t = translator('en');
     if (values.json) {
       println(out, JSON.stringify({

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestActor } from '../../http/request.js';
 import { inTransaction } from '../../storage/database.js';
-import { createClient, getClient, listClients, removeClient } from './clients.service.js';
-import { recipeFor } from './recipes.js';
-import { issuerOf } from './provider.js';
+import { getClient, listClients, removeClient } from './clients.service.js';
+import { registerClient } from './registration.service.js';
 
 function clientIdOf(request: FastifyRequest): string {
   return (request.params as { clientId: string }).clientId;
@@ -13,10 +12,9 @@ function clientIdOf(request: FastifyRequest): string {
 export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/oidc/clients', { config: { access: 'oidc:manage' } }, async (request) => ({ items: await listClients(request.ctx.db) }));
   app.post('/api/v1/oidc/clients', { config: { access: 'oidc:manage' } }, async (request, reply) => {
-    const { client, secret } = await inTransaction(request.ctx.db, (trx) => createClient(trx, requestActor(request), (request.body ?? {}) as Record<string, unknown>));
+    const { client, secret, issuer, recipe } = await registerClient(request.ctx.db, requestActor(request), request.ctx.config.publicUrl, (request.body ?? {}) as Record<string, unknown>);
     reply.header('cache-control', 'no-store');
-    const recipe = recipeFor(client.preset, { publicUrl: request.ctx.config.publicUrl, clientId: client.clientId, secret, public: client.public });
-    return reply.status(201).send({ ...client, clientSecret: secret, issuer: issuerOf(request.ctx.config.publicUrl), recipe: { ...recipe, where: request.t(recipe.where) } });
+    return reply.status(201).send({ ...client, clientSecret: secret, issuer, recipe: { ...recipe, where: request.t(recipe.where) } });
   });
   app.get('/api/v1/oidc/clients/:clientId', { config: { access: 'oidc:manage' } }, async (request) => getClient(request.ctx.db, clientIdOf(request)));
   app.delete('/api/v1/oidc/clients/:clientId', { config: { access: 'oidc:manage' } }, async (request, reply) => {

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { cookieOptions, LANG_COOKIE, SESSION_COOKIE, setFlash } from '../../http/cookies.js';
+import { cookieOptions, setFlash } from '../../http/cookies.js';
 import { formBody } from '../../http/forms.js';
 import { csrfField, errorSummary, type FormState, formState, inputField } from '../../views/form.js';
 import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
-import { openSession, principalFor, SESSION_LIFETIME_SECONDS } from '../accounts/accounts.service.js';
+import { openBrowserSession } from '../accounts/browser-session.js';
 import { allowRedirectToApp } from '../oidc/app-origin.js';
 import { answerChallenge, CHALLENGE_SECONDS, challengeIsLive, dropChallenge, type PendingLogin, pendingLoginNext, startChallenge } from './challenge.service.js';
 import { twoFactorEnabled } from './two-factor.service.js';
@@ -12,14 +12,6 @@ import { twoFactorEnabled } from './two-factor.service.js';
 /** The cookie binding a pending second step to the browser that typed the password. */
 export const CHALLENGE_COOKIE = 'ruche_2fa';
 const STEP_PATH = '/login/two-factor';
-
-/** Opens a session for an account and sets its cookie: 30 days when remembered, else a browser-session cookie. */
-export async function openBrowserSession(request: FastifyRequest, reply: FastifyReply, accountId: number, remember: boolean): Promise<void> {
-  const session = await openSession(request.ctx.db, accountId, { remember, userAgent: request.headers['user-agent'], ip: request.ip });
-  reply.setCookie(SESSION_COOKIE, session, cookieOptions(request, remember ? SESSION_LIFETIME_SECONDS.remember : undefined));
-  const principal = await principalFor(request.ctx.db, accountId, 'session');
-  if (principal?.locale) reply.setCookie(LANG_COOKIE, principal.locale, cookieOptions(request, 365 * 86_400));
-}
 
 /** After a correct password: opens the session, or sends an account with two-factor to the second step first. */
 export async function continueLogin(request: FastifyRequest, reply: FastifyReply, login: PendingLogin): Promise<void> {
