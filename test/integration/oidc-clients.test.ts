@@ -125,7 +125,7 @@ forEachDialect('single sign-on clients', (open) => {
       await t.ctx.db.insertInto('oidc_payloads').values({ model: 'AccessToken', id, payload: '{}', grant_id: 'g', uid: null, user_code: null, account_id: '1', client_id: client.clientId, expires_at: expires, consumed_at: null }).execute();
     }
     const [first] = await listSigningKeys(t.ctx.db);
-    await rotateSigningKey(t.ctx.db);
+    await rotateSigningKey(t.ctx.db, t.ctx.secret);
     expect(await purgeOidcLeftovers(t.ctx.db)).toEqual({ payloads: 1, keys: 0 });
     expect(await purgeOidcLeftovers(t.ctx.db, new Date(Date.now() + 2 * 3_600_000))).toMatchObject({ keys: 1 });
     expect((await listSigningKeys(t.ctx.db)).map((k) => k.kid)).not.toContain(first.kid);

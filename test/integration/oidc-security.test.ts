@@ -187,7 +187,7 @@ forEachDialect('OpenID Connect security', (open) => {
     await newAccount(live.ctx, 'ines');
     const config = await register(live);
     const [first] = await listSigningKeys(live.ctx.db);
-    const newKid = await rotateSigningKey(live.ctx.db);
+    const newKid = await rotateSigningKey(live.ctx.db, live.ctx.secret);
     await live.app.oidc.provider(true);
     const jwks = await (await fetch(`${live.issuer}/jwks`)).json() as { keys: { kid: string; d?: string }[] };
     expect(jwks.keys.map((k) => k.kid).sort()).toEqual([first.kid, newKid].sort());

@@ -1,6 +1,7 @@
 import { generateKeyPair, type JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
 import { nowIso } from '../../core/clock.js';
+import { isSealed, seal, unseal } from '../../core/sealed.js';
 import { randomToken } from '../../core/tokens.js';
 import type { Db } from '../../storage/database.js';
 import * as repo from './oidc.repository.js';
@@ -18,36 +19,67 @@ export interface SigningKeyView {
   dropAfter: string | null;
 }
 
-async function newKey(db: Db, now: Date): Promise<string> {
+// Private keys are stored sealed with a key derived from the instance secret: a copy of the database alone (a backup)
+// cannot sign tokens.
+const PURPOSE = 'oidc signing key v1';
+
+async function newKey(db: Db, secret: string, now: Date): Promise<{ kid: string; jwk: JsonWebKey }> {
   const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
   const kid = `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomToken(6)}`;
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
-  await repo.insertKey(db, { kid, jwk: JSON.stringify(jwk), created_at: nowIso(now) });
-  return kid;
+  await repo.insertKey(db, { kid, jwk: seal(secret, PURPOSE, `kid:${kid}`, JSON.stringify(jwk)), created_at: nowIso(now) });
+  return { kid, jwk: jwk as JsonWebKey };
 }
 
-/** The private JWKs to give oidc-provider: the signing key first, then retired keys still published; creates the first key when none exists. */
-export async function publishedKeys(db: Db, now: Date = new Date()): Promise<JsonWebKey[]> {
-  let rows = (await repo.selectKeys(db)).filter((row) => row.drop_after === null || row.drop_after > nowIso(now));
-  if (!rows.some((row) => row.retired_at === null)) {
-    await newKey(db, now);
-    rows = (await repo.selectKeys(db)).filter((row) => row.drop_after === null || row.drop_after > nowIso(now));
+type KeyRow = Awaited<ReturnType<typeof repo.selectKeys>>[number];
+
+/** A stored key's JWK: sealed ones opened, ones stored before sealing sealed now; null when the instance secret changed. */
+async function openKey(db: Db, secret: string, row: KeyRow): Promise<JsonWebKey | null> {
+  if (!isSealed(row.jwk)) {
+    await repo.updateKeyMaterial(db, row.kid, seal(secret, PURPOSE, `kid:${row.kid}`, row.jwk));
+    return JSON.parse(row.jwk) as JsonWebKey;
   }
-  rows.sort((a, b) => Number(a.retired_at !== null) - Number(b.retired_at !== null));
-  return rows.map((row) => JSON.parse(row.jwk) as JsonWebKey);
+  try {
+    return JSON.parse(unseal(secret, PURPOSE, `kid:${row.kid}`, row.jwk)) as JsonWebKey;
+  } catch {
+    return null;
+  }
+}
+
+function dropAfterRetiring(now: Date): string {
+  return nowIso(new Date(now.getTime() + RETIRED_KEY_SECONDS * 1000));
+}
+
+function stillPublished(rows: KeyRow[], now: Date): KeyRow[] {
+  return rows.filter((row) => row.drop_after === null || row.drop_after > nowIso(now));
+}
+
+/**
+ * The private JWKs to give oidc-provider: the signing key first, then retired keys still published. Creates the first
+ * key when none exists; a key sealed under another instance secret cannot be used: it is retired and a new one made
+ * (back under the old secret, it is still published until its drop date).
+ */
+export async function publishedKeys(db: Db, secret: string, now: Date = new Date()): Promise<JsonWebKey[]> {
+  const opened: { row: KeyRow; jwk: JsonWebKey }[] = [];
+  for (const row of stillPublished(await repo.selectKeys(db), now)) {
+    const jwk = await openKey(db, secret, row);
+    if (jwk) opened.push({ row, jwk });
+    else if (row.retired_at === null) await repo.retireKey(db, row.kid, nowIso(now), dropAfterRetiring(now));
+  }
+  if (!opened.some(({ row }) => row.retired_at === null)) return [(await newKey(db, secret, now)).jwk, ...opened.map(({ jwk }) => jwk)];
+  opened.sort((a, b) => Number(a.row.retired_at !== null) - Number(b.row.retired_at !== null));
+  return opened.map(({ jwk }) => jwk);
 }
 
 /** A cheap fingerprint of the published keys: when it changes, the running provider reloads them. */
 export async function keysVersion(db: Db, now: Date = new Date()): Promise<string> {
-  const rows = (await repo.selectKeys(db)).filter((row) => row.drop_after === null || row.drop_after > nowIso(now));
-  return rows.map((row) => `${row.kid}:${row.retired_at ?? ''}`).join(',');
+  return stillPublished(await repo.selectKeys(db), now).map((row) => `${row.kid}:${row.retired_at ?? ''}`).join(',');
 }
 
 /** Makes a new signing key; the previous one stays published until the tokens it signed have expired, then is dropped. */
-export async function rotateSigningKey(db: Db, now: Date = new Date()): Promise<string> {
-  const dropAfter = nowIso(new Date(now.getTime() + RETIRED_KEY_SECONDS * 1000));
-  await repo.retireActiveKeys(db, nowIso(now), dropAfter);
-  return newKey(db, now);
+export async function rotateSigningKey(db: Db, secret: string, now: Date = new Date()): Promise<string> {
+  await repo.retireActiveKeys(db, nowIso(now), dropAfterRetiring(now));
+  return (await newKey(db, secret, now)).kid;
 }
 
 /** The stored keys (no key material), newest first. */

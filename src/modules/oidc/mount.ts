@@ -32,7 +32,7 @@ export class OidcMount {
 
   /** Loads (or creates) the signing keys and builds the provider. */
   static async create(ctx: AppContext, log: (error: Error) => void): Promise<OidcMount> {
-    const keys = await publishedKeys(ctx.db);
+    const keys = await publishedKeys(ctx.db, ctx.secret);
     return new OidcMount(ctx, log, keys, await keysVersion(ctx.db));
   }
 
@@ -42,7 +42,7 @@ export class OidcMount {
       this.#checkedAt = Date.now();
       const version = await keysVersion(this.ctx.db);
       if (version !== this.#version) {
-        const keys = await publishedKeys(this.ctx.db);
+        const keys = await publishedKeys(this.ctx.db, this.ctx.secret);
         this.#version = await keysVersion(this.ctx.db);
         this.#provider = buildProvider(this.ctx, keys, this.log);
         this.#handler = this.#provider.callback();

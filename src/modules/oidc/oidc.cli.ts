@@ -76,7 +76,7 @@ const keysRotate: Command = {
   options: { json: { type: 'boolean' } },
   permission: 'oidc:manage',
   async run({ ctx, values, out }) {
-    const kid = await inTransaction(ctx.db, (trx) => rotateSigningKey(trx));
+    const kid = await inTransaction(ctx.db, (trx) => rotateSigningKey(trx, ctx.secret));
     println(out, values.json ? JSON.stringify({ kid }) : `New signing key ${kid}; running servers pick it up within 10 seconds.`);
     return 0;
   },

@@ -86,6 +86,16 @@ export async function insertKey(db: Db, row: Insertable<OidcKeysTable>): Promise
   await db.insertInto('oidc_keys').values(row).execute();
 }
 
+/** Replaces a key's stored material (sealing a key stored before sealing existed). */
+export async function updateKeyMaterial(db: Db, kid: string, jwk: string): Promise<void> {
+  await db.updateTable('oidc_keys').set({ jwk }).where('kid', '=', kid).execute();
+}
+
+/** Retires one key (it can no longer be opened), keeping its row until `dropAfter`. */
+export async function retireKey(db: Db, kid: string, at: string, dropAfter: string): Promise<void> {
+  await db.updateTable('oidc_keys').set({ retired_at: at, drop_after: dropAfter }).where('kid', '=', kid).execute();
+}
+
 /** Retires the keys still in use for signing, keeping them published until `dropAfter`. */
 export async function retireActiveKeys(db: Db, at: string, dropAfter: string): Promise<void> {
   await db.updateTable('oidc_keys').set({ retired_at: at, drop_after: dropAfter }).where('retired_at', 'is', null).execute();

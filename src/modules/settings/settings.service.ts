@@ -2,7 +2,7 @@ import type { Actor } from '../../core/actor.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
-import { selectSetting, upsertSetting } from './settings.repository.js';
+import { deleteSetting, selectSetting, upsertSetting } from './settings.repository.js';
 import { type CollectiveSettings, settingsInput } from './settings.schema.js';
 
 const DEFAULTS: CollectiveSettings = { collective_name: 'Ruche', fiscal_year_start_month: 1, registration_open: false };
@@ -52,4 +52,19 @@ export async function getModuleSetting<T extends object>(db: Db, key: string, de
 export async function saveModuleSetting<T extends object>(db: Db, actor: Actor, key: string, value: T, before: T): Promise<void> {
   await upsertSetting(db, key, JSON.stringify(value));
   await recordChange(db, actor, { action: 'settings.update', entityType: 'settings', entityId: key, before, after: value });
+}
+
+/** Another module's internal value (the setup link's token hash): kept out of the audit log, which must not hold it. */
+export async function getInternalSetting(db: Db, key: string): Promise<string | undefined> {
+  return selectSetting(db, key);
+}
+
+/** Stores another module's internal value, unaudited (see getInternalSetting). */
+export async function putInternalSetting(db: Db, key: string, value: string): Promise<void> {
+  await upsertSetting(db, key, value);
+}
+
+/** Removes another module's internal value. */
+export async function dropInternalSetting(db: Db, key: string): Promise<void> {
+  await deleteSetting(db, key);
 }
