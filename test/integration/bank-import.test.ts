@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { getMembership } from '../../src/modules/memberships/memberships.service.js';
 import { personReference } from '../../src/modules/dues/matcher.js';
+import { importStatementFile } from '../../src/modules/bank/import.service.js';
 import { importAndAllocate, reviewQueue, undoLastDecision } from '../../src/modules/dues/review.service.js';
 import { decideAllocation } from '../../src/modules/dues/allocation.service.js';
 import { createPerson } from '../../src/modules/people/people.service.js';
@@ -81,6 +82,39 @@ forEachDialect('bank import and dues', (open) => {
     await expect(importAndAllocate(t.ctx.db, SYSTEM, cut, { filename: 'cut.xml', format: 'camt.054' })).rejects.toMatchObject({ status: 422 });
     const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+  });
+
+  it('gives each batch its ids in order while matching runs, and a failure in a later batch undoes the whole import', async () => {
+    const credits = Array.from({ length: 1200 }, (_, i) => ({ id: `P${i}`, amount: `${1 + (i % 50)}.00`, name: `Payer ${i}` }));
+    const file = camt054(credits);
+    const seen: { identity: string; id: number }[] = [];
+    const summary = await importStatementFile(t.ctx.db, SYSTEM, file, {
+      filename: 'many.xml',
+      onAdded: async (_db, movements, ids) => {
+        const assigned = await ids;
+        movements.forEach((m, i) => seen.push({ identity: m.identity, id: assigned[i] }));
+      },
+    });
+    expect(summary.added).toBe(1200);
+    expect(seen).toHaveLength(1200);
+    const stored = await t.ctx.db.selectFrom('bank_transactions').select(['id', 'identity']).execute();
+    expect(new Map(stored.map((r) => [r.id, r.identity]))).toEqual(new Map(seen.map((s) => [s.id, s.identity])));
+
+    await t.ctx.db.deleteFrom('bank_transactions').execute();
+    await t.ctx.db.deleteFrom('bank_statements').execute();
+    await t.ctx.db.deleteFrom('bank_imports').execute();
+    let batches = 0;
+    const failing = importStatementFile(t.ctx.db, SYSTEM, file, {
+      filename: 'many.xml',
+      onAdded: async (_db, _movements, ids) => {
+        await ids;
+        if (++batches === 2) throw new Error('matching broke on the second batch');
+      },
+    });
+    await expect(failing).rejects.toThrow('matching broke on the second batch');
+    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+    expect(await t.ctx.db.selectFrom('bank_imports').selectAll().execute()).toEqual([]);
   });
 
   it('imports through the API with a token, and a secretary without dues:manage is refused', async () => {

@@ -25,14 +25,18 @@ export interface ImportRequest extends ParseOptions {
   dryRun?: boolean;
   /** Called every few hundred movements with the number read so far (progress bars). */
   onProgress?: (entries: number) => void;
-  /** Called with each batch of movements this import added (with their ids), inside its transaction (matching). */
-  onAdded?: (db: Db, movements: AddedMovement[]) => Promise<void>;
+  /**
+   * Called with each batch of movements this import adds, inside its transaction (matching), as soon as their insert
+   * is sent: `ids` gives their new ids, in order, once it is done. Work that needs no id (matching) can run while the
+   * database inserts. The import does not wait for it before reading the next batch, only before its next query.
+   */
+  onAdded?: (db: Db, movements: NewMovement[], ids: Promise<number[]>) => Promise<void>;
   /** Called once every movement is in, before the transaction commits (bulk work such as memberships). */
   onDone?: (db: Db) => Promise<void>;
 }
 
-/** A movement as this import inserted it, with its new id. */
-export type AddedMovement = Selectable<BankTransactionsTable>;
+/** A movement as this import inserts it (its id comes with the insert). */
+export type NewMovement = Omit<Selectable<BankTransactionsTable>, 'id'>;
 
 /** One statement as the import saw it. */
 export interface StatementSummary {
@@ -106,12 +110,16 @@ async function runImport(trx: Db, actor: Actor, file: { input: StatementInput; s
   const summary: ImportSummary = { importId: request.dryRun ? null : importId, filename: request.filename, format, statements: [], added: 0, duplicates: 0, dryRun: !!request.dryRun };
   const writer = new StatementWriter(trx, importId, request);
   let read = 0;
-  for await (const event of eventsOf(file, { ...parseOptionsOf(request), format })) {
-    if (event.type === 'statement') await writer.open(event.header);
-    else if (event.type === 'entry') {
-      await writer.add(event.entry);
-      if (++read % BATCH === 0) request.onProgress?.(read);
-    } else summary.statements.push(await writer.close(event.closing));
+  try {
+    for await (const event of eventsOf(file, { ...parseOptionsOf(request), format })) {
+      if (event.type === 'statement') await writer.open(event.header);
+      else if (event.type === 'entry') {
+        await writer.add(event.entry);
+        if (++read % BATCH === 0) request.onProgress?.(read);
+      } else summary.statements.push(await writer.close(event.closing));
+    }
+  } finally {
+    await writer.settle();
   }
   request.onProgress?.(read);
   await request.onDone?.(trx);
@@ -151,6 +159,13 @@ class StatementWriter {
   private pending: { entry: ParsedEntry; identity: string }[] = [];
   private occurrences = new Map<string, number>();
   private stats = { entries: 0, added: 0, duplicates: 0, sum: 0 };
+  /** The previous batch's writes, still running while this batch is read; awaited before the next query. */
+  private behind: Promise<void> = Promise.resolve();
+
+  /** Waits for writes still running (an import that fails must not leave any running when its transaction ends). */
+  async settle(): Promise<void> {
+    await this.behind.catch(() => {});
+  }
 
   constructor(private readonly db: Db, private readonly importId: number, private readonly request: ImportRequest) {}
 
@@ -182,25 +197,35 @@ class StatementWriter {
 
   private async flush(): Promise<void> {
     const batch = this.pending.splice(0);
+    await this.behind;
+    if (!batch.length) return;
     const known = await repo.selectExistingIdentities(this.db, this.accountId, batch.map((b) => b.identity));
     const seen = new Set<string>();
     const fresh = batch.filter((b) => !known.has(b.identity) && !seen.has(b.identity) && seen.add(b.identity));
     this.stats.duplicates += batch.length - fresh.length;
     const now = nowIso();
-    const rows: Omit<AddedMovement, 'id'>[] = fresh.map(({ entry: e, identity }) => ({
+    const rows: NewMovement[] = fresh.map(({ entry: e, identity }) => ({
       bank_account_id: this.accountId, statement_id: this.statementId, import_id: this.importId, identity,
       booking_date: e.bookingDate, value_date: e.valueDate, amount_cents: e.amount, currency: e.currency,
       counterparty_name: e.counterpartyName, counterparty_iban: e.counterpartyIban, counterparty_account: e.counterpartyAccount,
       counterparty_bic: e.counterpartyBic, structured_ref: e.structuredReference, communication: e.communication,
       bank_ref: e.bankReference, end_to_end_id: e.endToEndId, tx_id: e.transactionId, raw: e.raw, created_at: now,
     }));
-    const ids = await repo.insertTransactions(this.db, rows);
-    this.stats.added += ids.length;
-    if (ids.length && this.request.onAdded) await this.request.onAdded(this.db, rows.map((row, i) => ({ ...row, id: ids[i] })));
+    if (!rows.length) return;
+    this.behind = this.write(rows, this.stats);
+    this.behind.catch(() => {}); // its failure is thrown where it is awaited, at the next query
+  }
+
+  private async write(rows: NewMovement[], stats: { added: number }): Promise<void> {
+    const ids = repo.insertTransactions(this.db, rows);
+    ids.catch(() => {}); // awaited below, after the hook has used the time the insert takes
+    if (this.request.onAdded) await this.request.onAdded(this.db, rows, ids);
+    stats.added += (await ids).length;
   }
 
   async close(closing: { amount: number; date: string | null } | null): Promise<StatementSummary> {
     await this.flush();
+    await this.behind;
     const header = this.header as ParsedStatementHeader;
     const opening = header.opening?.amount ?? null;
     const balanceOk = opening !== null && closing ? opening + this.stats.sum === closing.amount : null;

@@ -27,7 +27,7 @@ export async function loadDirectory(db: Db): Promise<Directory> {
   };
 }
 
-function ruleFor(tx: MovementForAllocation, rules: Rule[]): Rule | undefined {
+function ruleFor(tx: Omit<MovementForAllocation, 'id'>, rules: Rule[]): Rule | undefined {
   if (!rules.length) return undefined;
   const text = fold(`${tx.counterparty_name ?? ''} ${tx.communication ?? ''}`);
   const direction = tx.amount_cents >= 0 ? 'credit' : 'debit';
@@ -53,20 +53,22 @@ export async function allocationContext(db: Db): Promise<AllocationContext> {
 }
 
 /**
- * Proposes and, when sure, makes the allocations of new movements; the rest waits in the review queue.
+ * Proposes and, when sure, makes the allocations of new movements; the rest waits in the review queue. Matching
+ * needs no id: it runs while the movements are being inserted, and `ids` (theirs, in order) is awaited only to write.
  * The people and years it makes members of are collected in `context.touched` for one bulk derivation at the end.
  */
-export async function allocateNew(db: Db, movements: MovementForAllocation[], context: AllocationContext): Promise<{ automatic: number; toReview: number }> {
-  const rows: Parameters<typeof repo.insertAllocations>[1] = [];
+export async function allocateNew(db: Db, movements: Omit<MovementForAllocation, 'id'>[], ids: Promise<number[]>, context: AllocationContext): Promise<{ automatic: number; toReview: number }> {
+  const made: { movement: number; rows: ReturnType<typeof allocationsFor> }[] = [];
   let automatic = 0;
   const now = nowIso();
-  for (const tx of movements) {
-    const made = allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth), now);
-    rows.push(...made);
-    if (made.every((r) => r.status === 'auto')) automatic++;
-    for (const r of made) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) touch(context.touched, r.person_id, r.fiscal_year);
-  }
-  await repo.insertAllocations(db, rows);
+  movements.forEach((tx, movement) => {
+    const rows = allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth), now);
+    made.push({ movement, rows });
+    if (rows.every((r) => r.status === 'auto')) automatic++;
+    for (const r of rows) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) touch(context.touched, r.person_id, r.fiscal_year);
+  });
+  const assigned = await ids;
+  await repo.insertAllocations(db, made.flatMap(({ movement, rows }) => rows.map((row) => ({ ...row, transaction_id: assigned[movement] }))));
   return { automatic, toReview: movements.length - automatic };
 }
 
@@ -85,8 +87,9 @@ export function purposeOf(text: string | null): string {
   return OTHER_PURPOSES.find(([, words]) => words.test(folded))?.[0] ?? 'dues';
 }
 
-function allocationsFor(tx: MovementForAllocation, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number, now: string) {
-  const base = { transaction_id: tx.id, created_at: now, decided_by: null, category: null as string | null, fiscal_year: null as number | null };
+// The allocations of one movement (without its id: a new movement's is not known yet when it is matched).
+function allocationsFor(tx: Omit<MovementForAllocation, 'id'>, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number, now: string) {
+  const base = { created_at: now, decided_by: null, category: null as string | null, fiscal_year: null as number | null };
   if (rule) {
     return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: rule.kind, category: rule.category, status: 'auto' as const, matched_by: 'rule', confidence: 100, reason_json: JSON.stringify({ key: 'dues.reason.rule', params: { pattern: rule.pattern } }) }];
   }
@@ -167,7 +170,7 @@ export async function reallocateWithRules(db: Db, actor: Actor): Promise<number>
     const rule = ruleFor(tx, rules);
     if (!rule) continue;
     await repo.deleteAllocationsOf(db, tx.id);
-    await repo.insertAllocations(db, allocationsFor(tx, noPeople, rule, 0, nowIso()));
+    await repo.insertAllocations(db, allocationsFor(tx, noPeople, rule, 0, nowIso()).map((row) => ({ ...row, transaction_id: tx.id })));
     await recordChange(db, actor, { action: 'allocation.rule', entityType: 'bank_transaction', entityId: tx.id, after: { kind: rule.kind, category: rule.category } });
     applied++;
   }

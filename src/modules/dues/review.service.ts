@@ -17,9 +17,9 @@ export async function importAndAllocate(db: Kysely<Database>, actor: Actor, file
   const matched = { automatic: 0, toReview: 0 };
   const summary = await importStatementFile(db, actor, file, {
     ...request,
-    onAdded: async (trx, movements) => {
+    onAdded: async (trx, movements, ids) => {
       context ??= await allocationContext(trx);
-      const result = await allocateNew(trx, movements, context);
+      const result = await allocateNew(trx, movements, ids, context);
       matched.automatic += result.automatic;
       matched.toReview += result.toReview;
     },
