@@ -26,6 +26,12 @@ function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 }
 
+/** The last day the previous fiscal year's members still count: the end of the year before `year`, plus the policy's grace days. */
+export function graceUntil(year: number, startMonth: number, policy: Pick<DuesPolicy, 'grace_days'>): string {
+  const previousEnd = fiscalYearBounds(year - 1, startMonth).end;
+  return new Date(Date.parse(`${previousEnd}T00:00:00Z`) + policy.grace_days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** The fiscal year a dues payment counts for: its own, or the next one when paid in the year's last `early_weeks` weeks. */
 export function duesYearOf(date: string, policy: DuesPolicy, startMonth: number): number {
   const year = fiscalYearOf(date, startMonth);

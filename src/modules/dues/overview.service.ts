@@ -3,7 +3,7 @@ import { today } from '../../core/clock.js';
 import { getPeople } from '../people/people.service.js';
 import { fiscalYearBounds, getSettings } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
-import { getDuesPolicy } from './dues.service.js';
+import { getDuesPolicy, graceUntil } from './dues.service.js';
 
 /** One person's line in the year overview. */
 export interface DuesLine {
@@ -20,8 +20,7 @@ export interface DuesLine {
 export async function duesOverview(db: Db, year: number) {
   const [{ fiscal_year_start_month: startMonth }, policy] = await Promise.all([getSettings(db), getDuesPolicy(db)]);
   const bounds = fiscalYearBounds(year, startMonth);
-  const previousEnd = fiscalYearBounds(year - 1, startMonth).end;
-  const graceOver = today() > new Date(Date.parse(`${previousEnd}T00:00:00Z`) + policy.grace_days * 86_400_000).toISOString().slice(0, 10);
+  const graceOver = today() > graceUntil(year, startMonth, policy);
   const [dues, lastYear, allocations] = await Promise.all([repo.selectDuesForYear(db, year), repo.selectDuesForYear(db, year - 1), repo.selectAllocationsBetween(db, bounds.start, bounds.end)]);
   const lines = new Map<number, DuesLine>();
   for (const d of dues) {

@@ -2,8 +2,8 @@ import { today } from '../../core/clock.js';
 import { ROLES } from '../../core/permissions.js';
 import type { Translate } from '../../i18n/index.js';
 import type { Db } from '../../storage/database.js';
-import { getDuesPolicy } from '../dues/dues.service.js';
-import { fiscalYearBounds, fiscalYearLabel, fiscalYearOf, getSettings } from '../settings/settings.service.js';
+import { getDuesPolicy, graceUntil } from '../dues/dues.service.js';
+import { fiscalYearLabel, fiscalYearOf, getSettings } from '../settings/settings.service.js';
 import { type PersonIds, type StandingRule, standingIds, taggedIds } from './groups.repository.js';
 
 /** The tag that puts a person in the computed `board` group. */
@@ -41,10 +41,6 @@ export interface Standing extends Omit<StandingRule, 'effectiveOnly'> {
   startMonth: number;
 }
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 /**
  * The current fiscal year and its grace rule, as the dues overview reads them: the fiscal year containing today (by
  * the collective's start month), and the grace period running from the previous year's end for `grace_days` days.
@@ -53,8 +49,8 @@ export async function currentStanding(db: Db, now: Date = new Date()): Promise<S
   const [{ fiscal_year_start_month: startMonth }, policy] = await Promise.all([getSettings(db), getDuesPolicy(db)]);
   const day = today(now);
   const year = fiscalYearOf(day, startMonth);
-  const graceUntil = addDays(fiscalYearBounds(year - 1, startMonth).end, policy.grace_days);
-  return { year, today: day, inGrace: day <= graceUntil, graceUntil, startMonth };
+  const until = graceUntil(year, startMonth, policy);
+  return { year, today: day, inGrace: day <= until, graceUntil: until, startMonth };
 }
 
 /** The query of a person-based computed group's people (null for role groups, whose members are accounts). */
