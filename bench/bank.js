@@ -111,6 +111,13 @@ async function measured(work) {
 
 // ---- child: one parse or one import, alone in its process ---------------------------------------------------
 
+/** How many movements a parser's events hold (read to the end, as an import would). */
+function entriesIn(events) {
+  let entries = 0;
+  for (const event of events) if (event.type === 'entry') entries++;
+  return entries;
+}
+
 async function child(task) {
   // An import gets the file's path, as `ruche bank import` does (its parse thread reads the file in chunks).
   const bytes = task.kind === 'import' ? null : readFileSync(task.file);
@@ -121,20 +128,12 @@ async function child(task) {
     result = { ...m, value: { elements: m.value } };
   } else if (task.kind === 'parse-coda') {
     const { parseCoda } = await import('../dist/modules/bank/parsers/coda.js');
-    const m = await measured(() => {
-      let entries = 0;
-      for (const event of parseCoda(bytes)) if (event.type === 'entry') entries++;
-      return entries;
-    });
+    const m = await measured(() => entriesIn(parseCoda(bytes)));
     result = { ...m, value: { entries: m.value } };
   } else if (task.kind === 'events') {
     // The whole parser (visitor, entries, raw text) without any database: what the import reads.
     const { parseStatementFile } = await import('../dist/modules/bank/parsers/index.js');
-    const m = await measured(() => {
-      let entries = 0;
-      for (const event of parseStatementFile(bytes)) if (event.type === 'entry') entries++;
-      return entries;
-    });
+    const m = await measured(() => entriesIn(parseStatementFile(bytes)));
     result = { ...m, value: { entries: m.value } };
   } else if (task.kind === 'import') {
     const { openStorage } = await import('../dist/storage/database.js');

@@ -234,7 +234,7 @@ async function main() {
 
   const memory = memoryOf(server.pid);
   await stopServer();
-  const ceiling = await ceilingRun(flags, app);
+  const ceiling = await ceilingRun(flags);
   const argon = await argon2Timing();
   report(rows, memory, argon, ceiling);
 }
@@ -248,7 +248,7 @@ async function startServer(args, env, port) {
 }
 
 /** The same flows at concurrency 20 against the library alone (`sso-ceiling.js`, same flags): what this machine allows. */
-async function ceilingRun(flags, app) {
+async function ceilingRun(flags) {
   const port = await freePort();
   const client = { client_id: 'ceiling', client_secret: randomBytes(16).toString('hex'), redirect_uri: CALLBACK, password: PASSWORD };
   await startServer([...flags, 'bench/sso-ceiling.js'], { ...process.env, PORT: String(port), CEILING_CLIENT: JSON.stringify(client) }, port);

@@ -162,12 +162,12 @@ class StatementWriter {
   /** The previous batch's writes, still running while this batch is read; awaited before the next query. */
   private behind: Promise<void> = Promise.resolve();
 
+  constructor(private readonly db: Db, private readonly importId: number, private readonly request: ImportRequest) {}
+
   /** Waits for writes still running (an import that fails must not leave any running when its transaction ends). */
   async settle(): Promise<void> {
     await this.behind.catch(() => {});
   }
-
-  constructor(private readonly db: Db, private readonly importId: number, private readonly request: ImportRequest) {}
 
   async open(header: ParsedStatementHeader): Promise<void> {
     this.header = header;
@@ -212,15 +212,15 @@ class StatementWriter {
       bank_ref: e.bankReference, end_to_end_id: e.endToEndId, tx_id: e.transactionId, raw: e.raw, created_at: now,
     }));
     if (!rows.length) return;
-    this.behind = this.write(rows, this.stats);
+    this.behind = this.write(rows);
     this.behind.catch(() => {}); // its failure is thrown where it is awaited, at the next query
   }
 
-  private async write(rows: NewMovement[], stats: { added: number }): Promise<void> {
+  private async write(rows: NewMovement[]): Promise<void> {
     const ids = repo.insertTransactions(this.db, rows);
     ids.catch(() => {}); // awaited below, after the hook has used the time the insert takes
     if (this.request.onAdded) await this.request.onAdded(this.db, rows, ids);
-    stats.added += (await ids).length;
+    this.stats.added += (await ids).length; // close() awaits this before the next statement resets the counts
   }
 
   async close(closing: { amount: number; date: string | null } | null): Promise<StatementSummary> {

@@ -58,17 +58,15 @@ export async function allocationContext(db: Db): Promise<AllocationContext> {
  * The people and years it makes members of are collected in `context.touched` for one bulk derivation at the end.
  */
 export async function allocateNew(db: Db, movements: Omit<MovementForAllocation, 'id'>[], ids: Promise<number[]>, context: AllocationContext): Promise<{ automatic: number; toReview: number }> {
-  const made: { movement: number; rows: ReturnType<typeof allocationsFor> }[] = [];
-  let automatic = 0;
   const now = nowIso();
-  movements.forEach((tx, movement) => {
-    const rows = allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth), now);
-    made.push({ movement, rows });
+  const made = movements.map((tx) => allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth), now));
+  let automatic = 0;
+  for (const rows of made) {
     if (rows.every((r) => r.status === 'auto')) automatic++;
     for (const r of rows) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) touch(context.touched, r.person_id, r.fiscal_year);
-  });
+  }
   const assigned = await ids;
-  await repo.insertAllocations(db, made.flatMap(({ movement, rows }) => rows.map((row) => ({ ...row, transaction_id: assigned[movement] }))));
+  await repo.insertAllocations(db, made.flatMap((rows, i) => rows.map((row) => ({ ...row, transaction_id: assigned[i] }))));
   return { automatic, toReview: movements.length - automatic };
 }
 
