@@ -1,6 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
-import { type Db, isSqlite, nativeSqliteOf } from './database.js';
+import { type Db, isSqlite, nativeSqliteOf, pgClientOf } from './database.js';
+import { copyRows, quoted } from './pg-copy.js';
 import type { Database } from './schema.js';
 
 type Table = keyof Database & string;
@@ -16,7 +17,8 @@ const STATEMENTS = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDataba
 /**
  * Inserts many rows of one table (imports: a hundred thousand movements) and returns their new ids in order.
  * Every row has the same columns. SQLite runs one prepared statement per row on the native handle (no SQL built
- * per row); PostgreSQL inserts thousands of rows per statement from one JSON parameter (no parameter per value).
+ * per row); PostgreSQL streams COPY inside a transaction, else inserts thousands of rows per statement from one JSON
+ * parameter (no parameter per value).
  */
 export async function insertMany<T extends Table>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<number[]> {
   if (!rows.length) return [];
@@ -24,6 +26,8 @@ export async function insertMany<T extends Table>(db: Db, table: T, rows: Insert
   const native = nativeSqliteOf(db);
   if (native) return insertNative(native, table, columns, rows as Row[]);
   if (isSqlite(db)) return insertKysely(db, table, columns, rows as Row[]);
+  const client = await pgClientOf(db);
+  if (client) return copyRows(client, table, columns, rows as Row[]);
   return insertJson(db, table, columns, rows as Row[]);
 }
 
@@ -75,8 +79,4 @@ async function insertJson(db: Db, table: Table, columns: string[], rows: Row[]):
     for (const row of inserted) ids.push(Number(row.id));
   }
   return ids;
-}
-
-function quoted(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

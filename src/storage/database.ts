@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql, SqliteAdapter, SqliteDialect, type Transaction } from 'kysely';
 import { createRequire } from 'node:module';
 import type Pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
@@ -62,7 +62,15 @@ function openPostgres(url: string, searchPath?: string): Storage {
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const clients = new Map<number, Pg.PoolClient>();
+  pool.on('connect', (client) => clients.set(backendPidOf(client), client));
+  pool.on('remove', (client) => clients.delete(backendPidOf(client)));
+  PG_CLIENTS.set(db, clients);
   return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+function backendPidOf(client: Pg.PoolClient): number {
+  return (client as unknown as { processID: number }).processID;
 }
 
 /** True when the database (or transaction) is SQLite; repositories use it where the dialects' SQL must differ. */
@@ -98,6 +106,8 @@ export function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<D
   return db.transaction().execute((trx) => {
     const native = NATIVE_SQLITE.get(db);
     if (native) NATIVE_SQLITE.set(trx, native);
+    const clients = PG_CLIENTS.get(db);
+    if (clients) PG_CLIENTS.set(trx, clients);
     return work(trx);
   });
 }
@@ -109,4 +119,21 @@ const NATIVE_SQLITE = new WeakMap<Db, SqliteDatabase.Database>();
 /** The native SQLite handle of a database or of a transaction opened by inTransaction, if any (storage/bulk.ts). */
 export function nativeSqliteOf(db: Db): SqliteDatabase.Database | undefined {
   return NATIVE_SQLITE.get(db);
+}
+
+// PostgreSQL: an open pool's clients by their server process id. A transaction finds the client of its own connection
+// by asking pg_backend_pid(), so that bulk inserts can stream COPY on it (storage/bulk.ts).
+const PG_CLIENTS = new WeakMap<Db, Map<number, Pg.PoolClient>>();
+const TRANSACTION_CLIENTS = new WeakMap<Db, Promise<Pg.PoolClient | undefined>>();
+
+/** The pg client under a PostgreSQL transaction opened by inTransaction, if any (COPY in storage/bulk.ts). */
+export function pgClientOf(db: Db): Promise<Pg.PoolClient | undefined> {
+  const clients = PG_CLIENTS.get(db);
+  if (!clients || !db.isTransaction) return Promise.resolve(undefined);
+  let client = TRANSACTION_CLIENTS.get(db);
+  if (!client) {
+    client = sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db).then(({ rows }) => clients.get(Number(rows[0].pid)));
+    TRANSACTION_CLIENTS.set(db, client);
+  }
+  return client;
 }

@@ -8,9 +8,11 @@ import { inTransaction, migrateToLatest, openSqlite } from '../../src/storage/da
 import type { Database } from '../../src/storage/schema.js';
 import { forEachDialect } from '../helpers/dialects.js';
 
-// Audit rows: a table without foreign keys, with text that needs escaping (quotes, JSON, accents, newlines).
+// Audit rows: a table without foreign keys, with text that needs escaping (quotes, JSON, accents, newlines, tabs,
+// backslashes, carriage returns, a line that would end COPY's data).
+const label = (tag: string, i: number) => `bulk "${tag}" é\n\t\\N \\.\r\n\\.\n${i}`;
 const rows = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({
-  at: `2026-11-21T10:00:${String(i % 60).padStart(2, '0')}.000Z`, actor_account_id: null, actor_label: `bulk "${tag}" é\n${i}`,
+  at: `2026-11-21T10:00:${String(i % 60).padStart(2, '0')}.000Z`, actor_account_id: null, actor_label: label(tag, i),
   action: 'bulk.test', entity_type: 'test', entity_id: `${tag}-${i}`, before_json: null, after_json: JSON.stringify({ i, text: "l'été \\ \"x\"" }),
 }));
 
@@ -26,9 +28,31 @@ forEachDialect('bulk inserts', (open) => {
     expect(ids).toHaveLength(6_001);
     const byId = await readBack(db, ids.slice(0, 50).concat(ids.slice(-50)));
     for (const [k, id] of [...ids.slice(0, 50).entries(), ...ids.slice(-50).map((id, j) => [6_001 - 50 + j, id] as const)]) {
-      expect(byId.get(id)).toMatchObject({ entity_id: `a-${k}`, actor_label: `bulk "a" é\n${k}` });
+      expect(byId.get(id)).toMatchObject({ entity_id: `a-${k}`, actor_label: label('a', k) });
       expect(JSON.parse(byId.get(id)?.after_json ?? '{}')).toEqual({ i: k, text: "l'été \\ \"x\"" });
     }
+  });
+
+  it('inserts outside a transaction too', async () => {
+    const { db } = await open();
+    const ids = await insertMany(db, 'audit_log', rows(120, 'o'));
+    const byId = await readBack(db, ids);
+    expect(ids.map((id) => byId.get(id)?.actor_label)).toEqual(Array.from({ length: 120 }, (_, i) => label('o', i)));
+  });
+
+  it('keeps two transactions\' rows apart when they insert at the same time, and refuses a batch with a bad row', async () => {
+    const { db } = await open();
+    const bad = [...rows(300, 'bad'), { ...rows(1, 'bad')[0], entity_type: null as unknown as string }];
+    const [good, failed] = await Promise.allSettled([
+      inTransaction(db, (trx) => insertMany(trx, 'audit_log', rows(3_000, 'good'))),
+      inTransaction(db, (trx) => insertMany(trx, 'audit_log', bad)),
+    ]);
+    expect(failed.status).toBe('rejected');
+    expect(good.status).toBe('fulfilled');
+    const ids = good.status === 'fulfilled' ? good.value : [];
+    const byId = await readBack(db, ids);
+    expect(ids.map((id) => byId.get(id)?.entity_id)).toEqual(Array.from({ length: 3_000 }, (_, i) => `good-${i}`));
+    expect(await db.selectFrom('audit_log').select('id').where('entity_id', 'like', 'bad-%').execute()).toEqual([]);
   });
 
   it('rolls back with the transaction that made them', async () => {

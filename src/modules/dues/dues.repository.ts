@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import { insertMany } from '../../storage/bulk.js';
-import type { Db } from '../../storage/database.js';
+import { type Db, isSqlite } from '../../storage/database.js';
 import type { AllocationsTable } from './dues.table.js';
 
 /** Inserts allocations. */
@@ -103,11 +103,12 @@ export async function selectAllocationsOfPerson(db: Db, personId: number) {
     .where('allocations.person_id', '=', personId).orderBy('bank_transactions.booking_date', 'desc').execute();
 }
 
-/** Dues allocations (made or confirmed) of several people, with their dates (bulk derivation). */
+/** Dues allocations (made or confirmed) of several people, with their dates (bulk derivation; PostgreSQL takes the ids as one array). */
 export async function selectDuesOfPeople(db: Db, personIds: number[]) {
   if (!personIds.length) return [];
   return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
     .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.fiscal_year', 'bank_transactions.booking_date'])
-    .where('allocations.person_id', 'in', personIds).where('allocations.kind', '=', 'dues').where('allocations.status', '!=', 'to_review')
+    .where(isSqlite(db) ? sql<boolean>`allocations.person_id in (${sql.join(personIds)})` : sql<boolean>`allocations.person_id = any(${personIds}::int[])`)
+    .where('allocations.kind', '=', 'dues').where('allocations.status', '!=', 'to_review')
     .orderBy('bank_transactions.booking_date').execute();
 }

@@ -81,10 +81,15 @@ export async function deriveMemberships(db: Db, actor: Actor, touched: TouchedYe
   const { fiscal_year_start_month: startMonth } = await getSettings(db);
   const ids = [...touched.keys()];
   const derived: DerivedYear[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
+  // Thousands of people per read: an import touches most of the register, and each read may scan the allocations.
+  for (let i = 0; i < ids.length; i += 5_000) {
+    const chunk = ids.slice(i, i + 5_000);
     const payments = new Map<number, Awaited<ReturnType<typeof repo.selectDuesOfPeople>>>();
-    for (const p of await repo.selectDuesOfPeople(db, chunk)) payments.set(p.person_id as number, [...(payments.get(p.person_id as number) ?? []), p]);
+    for (const p of await repo.selectDuesOfPeople(db, chunk)) {
+      const list = payments.get(p.person_id as number);
+      if (list) list.push(p);
+      else payments.set(p.person_id as number, [p]);
+    }
     for (const personId of chunk) {
       const years = touched.get(personId) as Set<number>;
       const latest = Math.max(...years);
