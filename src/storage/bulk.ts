@@ -14,21 +14,48 @@ const SQLITE_PARAMETERS = 30_000;
 
 const STATEMENTS = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
 
+/** A bulk insert under way: the rows' new ids, in order, once known, and the end of their writing. */
+export interface BulkInsert {
+  ids: Promise<number[]>;
+  written: Promise<void>;
+}
+
 /**
- * Inserts many rows of one table (imports: a hundred thousand movements) and returns their new ids in order.
- * Every row has the same columns. SQLite runs one prepared statement per row on the native handle (no SQL built
- * per row); PostgreSQL streams COPY inside a transaction, else inserts thousands of rows per statement from one JSON
- * parameter (no parameter per value).
+ * Starts inserting many rows of one table (imports: a hundred thousand movements). Every row has the same columns.
+ * SQLite runs one prepared statement per row on the native handle (no SQL built per row). PostgreSQL streams COPY
+ * inside a transaction: the ids are drawn first and resolve once the COPY is queued, before the server has written the
+ * rows, so that work needing them goes on meanwhile; outside one, it inserts thousands of rows per statement from one
+ * JSON parameter. Elsewhere both promises resolve when the rows are in.
  */
+export function startInsertMany<T extends Table>(db: Db, table: T, rows: Insertable<Database[T]>[]): BulkInsert {
+  const started = begin(db, table, rows as Row[], true);
+  const insert = { ids: started.then((s) => s.ids), written: started.then((s) => s.written) };
+  insert.ids.catch(() => {}); // a caller may await only one of the two: the other's failure is the same
+  insert.written.catch(() => {});
+  return insert;
+}
+
+/** Inserts many rows of one table and returns their new ids in order (see startInsertMany). */
 export async function insertMany<T extends Table>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<number[]> {
-  if (!rows.length) return [];
+  const insert = startInsertMany(db, table, rows);
+  await insert.written;
+  return insert.ids;
+}
+
+/** Inserts many rows whose new ids nobody needs (PostgreSQL copies them without drawing ids first). */
+export async function insertRows<T extends Table>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+  await (await begin(db, table, rows as Row[], false)).written;
+}
+
+async function begin(db: Db, table: Table, rows: Row[], withIds: boolean): Promise<{ ids: number[]; written: Promise<void> }> {
+  if (!rows.length) return { ids: [], written: Promise.resolve() };
   const columns = Object.keys(rows[0]);
   const native = nativeSqliteOf(db);
-  if (native) return insertNative(native, table, columns, rows as Row[]);
-  if (isSqlite(db)) return insertKysely(db, table, columns, rows as Row[]);
+  if (native) return { ids: insertNative(native, table, columns, rows), written: Promise.resolve() };
+  if (isSqlite(db)) return { ids: await insertKysely(db, table, columns, rows), written: Promise.resolve() };
   const client = await pgClientOf(db);
-  if (client) return copyRows(client, table, columns, rows as Row[]);
-  return insertJson(db, table, columns, rows as Row[]);
+  if (client) return copyRows(client, table, columns, rows, withIds);
+  return { ids: await insertJson(db, table, columns, rows), written: Promise.resolve() };
 }
 
 function insertNative(native: SqliteDatabase.Database, table: string, columns: string[], rows: Row[]): number[] {

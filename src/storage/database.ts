@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type Pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { type SerialClient, serialClientOf, serialPool } from './pg-serial.js';
 import { withStatementCache } from './statement-cache.js';
 
 /** Either the database itself or a transaction: services take this first so transactions compose. */
@@ -61,7 +62,8 @@ function openPostgres(url: string, searchPath?: string): Storage {
     max: 10,
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const serial = serialPool(pool);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: serial as unknown as Pg.Pool }) });
   const clients = new Map<number, Pg.PoolClient>();
   pool.on('connect', (client) => clients.set(backendPidOf(client), client));
   pool.on('remove', (client) => clients.delete(backendPidOf(client)));
@@ -121,18 +123,21 @@ export function nativeSqliteOf(db: Db): SqliteDatabase.Database | undefined {
   return NATIVE_SQLITE.get(db);
 }
 
-// PostgreSQL: an open pool's clients by their server process id. A transaction finds the client of its own connection
-// by asking pg_backend_pid(), so that bulk inserts can stream COPY on it (storage/bulk.ts).
+// PostgreSQL: an open pool's connections by their server process id. A transaction finds the client of its own
+// connection by asking pg_backend_pid(), so that bulk inserts can stream COPY on it (storage/bulk.ts).
 const PG_CLIENTS = new WeakMap<Db, Map<number, Pg.PoolClient>>();
-const TRANSACTION_CLIENTS = new WeakMap<Db, Promise<Pg.PoolClient | undefined>>();
+const TRANSACTION_CLIENTS = new WeakMap<Db, Promise<SerialClient | undefined>>();
 
-/** The pg client under a PostgreSQL transaction opened by inTransaction, if any (COPY in storage/bulk.ts). */
-export function pgClientOf(db: Db): Promise<Pg.PoolClient | undefined> {
+/** The serial client under a PostgreSQL transaction opened by inTransaction, if any (COPY in storage/bulk.ts). */
+export function pgClientOf(db: Db): Promise<SerialClient | undefined> {
   const clients = PG_CLIENTS.get(db);
   if (!clients || !db.isTransaction) return Promise.resolve(undefined);
   let client = TRANSACTION_CLIENTS.get(db);
   if (!client) {
-    client = sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db).then(({ rows }) => clients.get(Number(rows[0].pid)));
+    client = sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db).then(({ rows }) => {
+      const raw = clients.get(Number(rows[0].pid));
+      return raw ? serialClientOf(raw) : undefined;
+    });
     TRANSACTION_CLIENTS.set(db, client);
   }
   return client;

@@ -1,60 +1,89 @@
 import { from as copyFrom } from 'pg-copy-streams';
 import type Pg from 'pg';
+import type { SerialClient } from './pg-serial.js';
 
 // Rows per COPY: a few megabytes of text at a time for the widest rows (movements with their raw record).
 const COPY_ROWS = 5_000;
 
 /**
- * Inserts rows into a PostgreSQL table with a serial `id` through COPY, and returns their ids in the rows' order.
- * The ids are drawn from the table's sequence first (COPY returns nothing). COPY spares the server the per-value
- * parsing of a JSON document: the movements of an import go in in half the time.
+ * Queues the insert of rows into a PostgreSQL table through COPY. With `withIds`, the table's serial ids are drawn
+ * from its sequence first (COPY returns nothing) and come back, in the rows' order, as soon as every COPY is queued on
+ * the connection: work that needs them goes on while the server writes. COPY spares the server the per-value parsing
+ * of a JSON document.
  */
-export async function copyRows(client: Pg.PoolClient, table: string, columns: string[], rows: Record<string, unknown>[]): Promise<number[]> {
-  const ids: number[] = [];
-  const statement = `copy ${quoted(table)} (id, ${columns.map(quoted).join(', ')}) from stdin`;
-  const draw = await idDrawing(client, table);
+export async function copyRows(client: SerialClient, table: string, columns: string[], rows: Record<string, unknown>[], withIds: boolean): Promise<{ ids: number[]; written: Promise<void> }> {
+  const ids = withIds ? await drawIds(client, table, rows.length) : [];
+  const statement = `copy ${quoted(table)} (${[...(withIds ? ['id'] : []), ...columns].map(quoted).join(', ')}) from stdin`;
+  const copies: Promise<void>[] = [];
   for (let i = 0; i < rows.length; i += COPY_ROWS) {
-    const chunk = rows.slice(i, i + COPY_ROWS);
-    const drawn = await client.query<[number]>({ text: draw, values: [chunk.length], rowMode: 'array' });
-    const chunkIds = drawn.rows.map((row) => Number(row[0])).sort((a, b) => a - b);
-    await copyIn(client, statement, copyText(chunk, columns, chunkIds));
-    for (const id of chunkIds) ids.push(id);
+    copies.push(copyIn(client, statement, copyText(rows.slice(i, i + COPY_ROWS), columns, withIds ? ids.slice(i, i + COPY_ROWS) : null)));
   }
-  return ids;
+  return { ids, written: Promise.all(copies).then(() => undefined) };
 }
 
-const DRAWINGS = new WeakMap<Pg.PoolClient, Map<string, string>>();
+// Ids drawn ahead, per connection and table. Taking them from here needs no round trip, so that a batch's COPY is
+// queued at once, while this thread still has the next batch to match; a refill is queued behind it. Ids are never
+// given twice by a sequence, so ids left over after a transaction stay good for the next one (or are a harmless gap).
+const RESERVES = new WeakMap<SerialClient, Map<string, { ids: number[]; refill: Promise<void> | null }>>();
+const RESERVE = 2_000;
+
+async function drawIds(client: SerialClient, table: string, count: number): Promise<number[]> {
+  let reserves = RESERVES.get(client);
+  if (!reserves) RESERVES.set(client, (reserves = new Map()));
+  let reserve = reserves.get(table);
+  if (!reserve) reserves.set(table, (reserve = { ids: [], refill: null }));
+  if (reserve.ids.length < count) await reserve.refill;
+  if (reserve.ids.length < count) reserve.ids.push(...await nextIds(client, table, count - reserve.ids.length + RESERVE));
+  const taken = reserve.ids.splice(0, count);
+  if (reserve.ids.length < RESERVE / 2 && !reserve.refill) {
+    const refilling = reserve;
+    refilling.refill = nextIds(client, table, RESERVE).then((ids) => {
+      refilling.ids.push(...ids);
+    }).catch(() => {}).finally(() => {
+      refilling.refill = null;
+    });
+  }
+  return taken;
+}
+
+async function nextIds(client: SerialClient, table: string, count: number): Promise<number[]> {
+  const text = await idDrawing(client, table);
+  const drawn = await client.run((raw) => raw.query<[number]>({ text, values: [count], rowMode: 'array' }));
+  return drawn.rows.map((row) => Number(row[0])).sort((a, b) => a - b);
+}
+
+const DRAWINGS = new WeakMap<SerialClient, Map<string, string>>();
 
 // The statement that draws n ids of a table. The sequence is named in the SQL as a literal: resolved once when the
 // statement is parsed, where pg_get_serial_sequence() per row would look it up in the catalogue every time (ten times
 // slower).
-async function idDrawing(client: Pg.PoolClient, table: string): Promise<string> {
+async function idDrawing(client: SerialClient, table: string): Promise<string> {
   let known = DRAWINGS.get(client);
   if (!known) DRAWINGS.set(client, (known = new Map()));
   let text = known.get(table);
   if (!text) {
-    const { rows } = await client.query<{ sequence: string }>('select pg_get_serial_sequence($1, \'id\') as sequence', [quoted(table)]);
+    const { rows } = await client.query('select pg_get_serial_sequence($1, \'id\') as sequence', [quoted(table)]);
     text = `select nextval('${rows[0].sequence.replace(/'/g, "''")}'::regclass) from generate_series(1, $1)`;
     known.set(table, text);
   }
   return text;
 }
 
-function copyIn(client: Pg.PoolClient, statement: string, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stream = client.query(copyFrom(statement));
+function copyIn(client: SerialClient, statement: string, text: string): Promise<void> {
+  return client.run((raw: Pg.PoolClient) => new Promise((resolve, reject) => {
+    const stream = raw.query(copyFrom(statement));
     stream.on('error', reject);
     stream.on('finish', resolve); // once the server has acknowledged every row
     stream.end(text);
-  });
+  }));
 }
 
-function copyText(rows: Record<string, unknown>[], columns: string[], ids: number[]): string {
+function copyText(rows: Record<string, unknown>[], columns: string[], ids: number[] | null): string {
   let text = '';
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
-    let line = String(ids[r]);
-    for (let c = 0; c < columns.length; c++) line += `\t${copyField(row[columns[c]])}`;
+    let line = ids ? `${ids[r]}\t` : '';
+    for (let c = 0; c < columns.length; c++) line += c ? `\t${copyField(row[columns[c]])}` : copyField(row[columns[c]]);
     text += `${line}\n`;
   }
   return text;

@@ -84,18 +84,26 @@ forEachDialect('bank import and dues', (open) => {
     expect(Number(count.n)).toBe(0);
   });
 
-  it('gives each batch its ids in order while matching runs, and a failure in a later batch undoes the whole import', async () => {
+  it('gives each batch its ids in order with what was prepared for it, and a failure in a later batch undoes the whole import', async () => {
     const credits = Array.from({ length: 1200 }, (_, i) => ({ id: `P${i}`, amount: `${1 + (i % 50)}.00`, name: `Payer ${i}` }));
     const file = camt054(credits);
     const seen: { identity: string; id: number }[] = [];
-    const summary = await importStatementFile(t.ctx.db, SYSTEM, file, {
+    let prepared = 0;
+    const summary = await importStatementFile<string>(t.ctx.db, SYSTEM, file, {
       filename: 'many.xml',
-      onAdded: async (_db, movements, ids) => {
-        const assigned = await ids;
-        movements.forEach((m, i) => seen.push({ identity: m.identity, id: assigned[i] }));
+      prepare: async (_db, movements) => {
+        prepared += movements.length;
+        return movements.map((m) => `prepared ${m.identity}`);
+      },
+      onAdded: async (_db, movements, ids, made) => {
+        movements.forEach((m, i) => {
+          expect(made[i]).toBe(`prepared ${m.identity}`);
+          seen.push({ identity: m.identity, id: ids[i] });
+        });
       },
     });
     expect(summary.added).toBe(1200);
+    expect(prepared).toBe(1200);
     expect(seen).toHaveLength(1200);
     const stored = await t.ctx.db.selectFrom('bank_transactions').select(['id', 'identity']).execute();
     expect(new Map(stored.map((r) => [r.id, r.identity]))).toEqual(new Map(seen.map((s) => [s.id, s.identity])));
@@ -106,8 +114,7 @@ forEachDialect('bank import and dues', (open) => {
     let batches = 0;
     const failing = importStatementFile(t.ctx.db, SYSTEM, file, {
       filename: 'many.xml',
-      onAdded: async (_db, _movements, ids) => {
-        await ids;
+      onAdded: async () => {
         if (++batches === 2) throw new Error('matching broke on the second batch');
       },
     });
@@ -115,6 +122,26 @@ forEachDialect('bank import and dues', (open) => {
     const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
     expect(await t.ctx.db.selectFrom('bank_imports').selectAll().execute()).toEqual([]);
+  });
+
+  it('skips a movement repeated in a later batch of the same file, and a re-import prepares only what it checked first', async () => {
+    const credits = Array.from({ length: 1300 }, (_, i) => ({ id: `R${i < 1000 ? i : i - 1000 + 400}`, amount: `${1 + (i % 40)}.00`, name: `Payer ${i}` }));
+    const file = camt054(credits);
+    const first = await importAndAllocate(t.ctx.db, SYSTEM, file, { filename: 'repeats.xml' });
+    expect(first).toMatchObject({ added: 1000, duplicates: 300 });
+    expect(first.automatic + first.toReview).toBe(1000);
+    let prepared = 0;
+    const again = await importStatementFile(t.ctx.db, SYSTEM, file, {
+      filename: 'repeats.xml',
+      prepare: async (_db, movements) => {
+        prepared += movements.length;
+        return movements.map(() => null);
+      },
+    });
+    expect(again).toMatchObject({ added: 0, duplicates: 1300 });
+    expect(prepared).toBe(500); // the first batch, before the import saw that the file was known
+    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(1000);
   });
 
   it('imports through the API with a token, and a secretary without dues:manage is refused', async () => {

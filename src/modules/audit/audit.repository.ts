@@ -1,4 +1,4 @@
-import { insertMany } from '../../storage/bulk.js';
+import { insertRows } from '../../storage/bulk.js';
 import type { Db } from '../../storage/database.js';
 import type { AuditLogTable } from './audit.table.js';
 import type { Insertable } from 'kysely';
@@ -39,5 +39,5 @@ export async function selectLatestAuditId(db: Db): Promise<number> {
 
 /** Appends many entries to the audit log at once (bulk work such as an import). */
 export async function insertAudits(db: Db, rows: Insertable<AuditLogTable>[]): Promise<void> {
-  await insertMany(db, 'audit_log', rows);
+  await insertRows(db, 'audit_log', rows);
 }

@@ -1,5 +1,5 @@
 import { type Insertable, sql } from 'kysely';
-import { insertMany } from '../../storage/bulk.js';
+import { type BulkInsert, startInsertMany } from '../../storage/bulk.js';
 import { type Db, isSqlite } from '../../storage/database.js';
 import type { BankAccountsTable, BankStatementsTable, BankTransactionsTable } from './bank.table.js';
 
@@ -67,9 +67,9 @@ async function existingIdentitiesPg(db: Db, accountId: number, identities: strin
   return (await probe.execute(db)).rows;
 }
 
-/** Inserts movements in one statement; returns their ids in order. */
-export async function insertTransactions(db: Db, rows: Insertable<BankTransactionsTable>[]): Promise<number[]> {
-  return insertMany(db, 'bank_transactions', rows);
+/** Starts inserting movements in bulk: their ids in order as soon as known, and the end of the writing. */
+export function startInsertTransactions(db: Db, rows: Insertable<BankTransactionsTable>[]): BulkInsert {
+  return startInsertMany(db, 'bank_transactions', rows);
 }
 
 /** Filters of the transactions list. */

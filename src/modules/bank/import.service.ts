@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../core/actor.js';
 import { nowIso } from '../../core/clock.js';
@@ -16,8 +17,8 @@ import { type ByteSource, bufferSource, fileSource } from './parsers/source.js';
 import { parseInThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
 import { type ParsedEntry, type ParsedStatementHeader, type ParseOptions, StatementError, type StatementEvent, type StatementFormat } from './parsers/types.js';
 
-/** How an import is asked for (pages, API and CLI build this). */
-export interface ImportRequest extends ParseOptions {
+/** How an import is asked for (pages, API and CLI build this); P is what `prepare` makes of each movement. */
+export interface ImportRequest<P = unknown> extends ParseOptions {
   filename: string;
   format?: StatementFormat;
   /** The collective's account for formats that do not name it (QIF, most CSV). */
@@ -26,11 +27,17 @@ export interface ImportRequest extends ParseOptions {
   /** Called every few hundred movements with the number read so far (progress bars). */
   onProgress?: (entries: number) => void;
   /**
-   * Called with each batch of movements this import adds, inside its transaction (matching), as soon as their insert
-   * is sent: `ids` gives their new ids, in order, once it is done. Work that needs no id (matching) can run while the
-   * database inserts. The import does not wait for it before reading the next batch, only before its next query.
+   * Called with each batch of movements as read, inside the import's transaction, usually before the import knows
+   * which of them are new: work that needs no id (matching) runs while the database writes the previous batch.
+   * Returns one item per movement; onAdded gets those of the new ones.
    */
-  onAdded?: (db: Db, movements: NewMovement[], ids: Promise<number[]>) => Promise<void>;
+  prepare?: (db: Db, movements: NewMovement[]) => Promise<P[]>;
+  /**
+   * Called with each batch of movements this import adds, inside its transaction, once their insert is queued:
+   * `ids` are their new ids in order, `prepared` what prepare made of them. The import reads on meanwhile, and waits
+   * for it before it closes the statement.
+   */
+  onAdded?: (db: Db, movements: NewMovement[], ids: number[], prepared: P[]) => Promise<void>;
   /** Called once every movement is in, before the transaction commits (bulk work such as memberships). */
   onDone?: (db: Db) => Promise<void>;
 }
@@ -65,6 +72,8 @@ export interface ImportSummary {
 }
 
 const BATCH = 500;
+// Movements prepared (matched) at a time between two turns of the event loop.
+const PREPARE_SLICE = 50;
 
 class DryRunDone extends Error {
   constructor(readonly summary: ImportSummary) {
@@ -76,7 +85,7 @@ class DryRunDone extends Error {
 export type StatementInput = Buffer | { path: string };
 
 /** Imports a statement file in one transaction: all of it lands or nothing does; movements already known are skipped. */
-export async function importStatementFile(db: Kysely<Database>, actor: Actor, input: StatementInput, request: ImportRequest): Promise<ImportSummary> {
+export async function importStatementFile<P>(db: Kysely<Database>, actor: Actor, input: StatementInput, request: ImportRequest<P>): Promise<ImportSummary> {
   const source = Buffer.isBuffer(input) ? bufferSource(input) : fileSource(input.path);
   // XML that is not recognisably camt (a DTD before the root, another root) is read by the camt parser anyway,
   // so that the refusal names the element and line instead of "unknown format".
@@ -102,7 +111,7 @@ export function unreadable(error: StatementError): AppError {
   return new AppError(422, 'bank_unreadable', isMessageKey(error.key) ? error.key : 'bank.unreadable', params);
 }
 
-async function runImport(trx: Db, actor: Actor, file: { input: StatementInput; source: ByteSource }, format: StatementFormat, request: ImportRequest): Promise<ImportSummary> {
+async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput; source: ByteSource }, format: StatementFormat, request: ImportRequest<P>): Promise<ImportSummary> {
   const importId = await repo.insertImport(trx, {
     filename: request.filename, format, sha256: sha256Of(file.source),
     account_id: request.accountId ?? null, imported_by: actor.label, imported_at: nowIso(),
@@ -131,7 +140,7 @@ async function runImport(trx: Db, actor: Actor, file: { input: StatementInput; s
 }
 
 /** The parse options of a request (plain data: they may go to a parse thread). */
-function parseOptionsOf(request: ImportRequest): ParseOptions {
+function parseOptionsOf(request: ParseOptions): ParseOptions {
   return { ...(request.qifDateOrder ? { qifDateOrder: request.qifDateOrder } : {}), ...(request.csvProfile ? { csvProfile: request.csvProfile } : {}) };
 }
 
@@ -151,22 +160,30 @@ function contentKey(entry: ParsedEntry): string {
   return `c:${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)}`;
 }
 
-/** Writes one statement's movements in batches, skipping those the account already has. */
-class StatementWriter {
+/**
+ * Writes one statement's movements in batches, skipping those the account already has. A batch is prepared (matched)
+ * while the previous one is written: the database works on batch n while this thread matches batch n + 1.
+ */
+class StatementWriter<P> {
   private accountId = 0;
   private statementId = 0;
   private header: ParsedStatementHeader | null = null;
   private pending: { entry: ParsedEntry; identity: string }[] = [];
   private occurrences = new Map<string, number>();
   private stats = { entries: 0, added: 0, duplicates: 0, sum: 0 };
-  /** The previous batch's writes, still running while this batch is read; awaited before the next query. */
-  private behind: Promise<void> = Promise.resolve();
+  /** Writes still running (movements, and what onAdded writes); they never reject: their first failure is kept. */
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | null = null;
+  /** The last batch's ids: once known, its insert is queued, and the next batch's duplicate check comes after it. */
+  private queued: Promise<unknown> = Promise.resolve();
+  /** Whether the last batch was mostly new; a re-import's batches are checked before they are prepared. */
+  private mostlyNew = true;
 
-  constructor(private readonly db: Db, private readonly importId: number, private readonly request: ImportRequest) {}
+  constructor(private readonly db: Db, private readonly importId: number, private readonly request: ImportRequest<P>) {}
 
   /** Waits for writes still running (an import that fails must not leave any running when its transaction ends). */
   async settle(): Promise<void> {
-    await this.behind.catch(() => {});
+    await Promise.all(this.running);
   }
 
   async open(header: ParsedStatementHeader): Promise<void> {
@@ -197,35 +214,77 @@ class StatementWriter {
 
   private async flush(): Promise<void> {
     const batch = this.pending.splice(0);
-    await this.behind;
     if (!batch.length) return;
-    const known = await repo.selectExistingIdentities(this.db, this.accountId, batch.map((b) => b.identity));
+    const rows = this.rowsOf(batch);
+    await this.queued;
+    this.failed();
+    const probe = repo.selectExistingIdentities(this.db, this.accountId, rows.map((r) => r.identity));
+    probe.catch(() => {}); // awaited below, once the batch is prepared
+    const early = this.mostlyNew ? await this.prepare(rows) : null;
+    const known = await probe.catch((error) => this.rootOf(error));
     const seen = new Set<string>();
-    const fresh = batch.filter((b) => !known.has(b.identity) && !seen.has(b.identity) && seen.add(b.identity));
-    this.stats.duplicates += batch.length - fresh.length;
+    const keep = rows.map((r) => !known.has(r.identity) && !seen.has(r.identity) && !!seen.add(r.identity));
+    const fresh = rows.filter((_, i) => keep[i]);
+    this.stats.duplicates += rows.length - fresh.length;
+    this.mostlyNew = fresh.length * 2 >= rows.length;
+    if (!fresh.length) return;
+    const prepared = early ? early.filter((_, i) => keep[i]) : await this.prepare(fresh);
+    this.stats.added += fresh.length;
+    const insert = repo.startInsertTransactions(this.db, fresh);
+    this.queued = insert.ids;
+    this.track(insert.written);
+    const { onAdded } = this.request;
+    if (onAdded) this.track(insert.ids.then((ids) => onAdded(this.db, fresh, ids, prepared)));
+  }
+
+  private rowsOf(batch: { entry: ParsedEntry; identity: string }[]): NewMovement[] {
     const now = nowIso();
-    const rows: NewMovement[] = fresh.map(({ entry: e, identity }) => ({
+    return batch.map(({ entry: e, identity }) => ({
       bank_account_id: this.accountId, statement_id: this.statementId, import_id: this.importId, identity,
       booking_date: e.bookingDate, value_date: e.valueDate, amount_cents: e.amount, currency: e.currency,
       counterparty_name: e.counterpartyName, counterparty_iban: e.counterpartyIban, counterparty_account: e.counterpartyAccount,
       counterparty_bic: e.counterpartyBic, structured_ref: e.structuredReference, communication: e.communication,
       bank_ref: e.bankReference, end_to_end_id: e.endToEndId, tx_id: e.transactionId, raw: e.raw, created_at: now,
     }));
-    if (!rows.length) return;
-    this.behind = this.write(rows);
-    this.behind.catch(() => {}); // its failure is thrown where it is awaited, at the next query
   }
 
-  private async write(rows: NewMovement[]): Promise<void> {
-    const ids = repo.insertTransactions(this.db, rows);
-    ids.catch(() => {}); // awaited below, after the hook has used the time the insert takes
-    if (this.request.onAdded) await this.request.onAdded(this.db, rows, ids);
-    this.stats.added += (await ids).length; // close() awaits this before the next statement resets the counts
+  // In slices, letting the event loop run between them: the database's replies are handled meanwhile (the next
+  // query, a COPY's data), so that it is not left waiting while this thread matches.
+  private async prepare(rows: NewMovement[]): Promise<P[]> {
+    const { prepare } = this.request;
+    if (!prepare) return [];
+    const prepared: P[] = [];
+    for (let i = 0; i < rows.length; i += PREPARE_SLICE) {
+      if (i) await setImmediate();
+      for (const item of await prepare(this.db, rows.slice(i, i + PREPARE_SLICE))) prepared.push(item);
+    }
+    return prepared;
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.then(() => {}, (error: unknown) => {
+      this.failure ??= { error };
+    });
+    this.running.add(tracked);
+    void tracked.then(() => this.running.delete(tracked));
+  }
+
+  /** Throws the first failure of a write, if any. */
+  private failed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  // A query refused because an earlier write failed (PostgreSQL: "transaction is aborted"): that write's error is the one to tell.
+  private async rootOf(error: unknown): Promise<never> {
+    await this.settle();
+    this.failed();
+    throw error;
   }
 
   async close(closing: { amount: number; date: string | null } | null): Promise<StatementSummary> {
     await this.flush();
-    await this.behind;
+    await this.settle();
+    this.failed();
     const header = this.header as ParsedStatementHeader;
     const opening = header.opening?.amount ?? null;
     const balanceOk = opening !== null && closing ? opening + this.stats.sum === closing.amount : null;

@@ -52,22 +52,30 @@ export async function allocationContext(db: Db): Promise<AllocationContext> {
   return { index: buildMatchIndex(directory), rules, policy, startMonth: settings.fiscal_year_start_month, touched: new Map() };
 }
 
+/** The allocations proposed for one movement, without its id (a movement read from a file has none yet). */
+export type ProposedAllocations = ReturnType<typeof allocationsFor>;
+
 /**
- * Proposes and, when sure, makes the allocations of new movements; the rest waits in the review queue. Matching
- * needs no id: it runs while the movements are being inserted, and `ids` (theirs, in order) is awaited only to write.
- * The people and years it makes members of are collected in `context.touched` for one bulk derivation at the end.
+ * Proposes who each movement read from a file is for; when sure, the allocation is made as it is written. Pure and
+ * without ids: an import runs it on a batch while the database writes the previous one.
  */
-export async function allocateNew(db: Db, movements: Omit<MovementForAllocation, 'id'>[], ids: Promise<number[]>, context: AllocationContext): Promise<{ automatic: number; toReview: number }> {
+export function proposeAllocations(movements: Omit<MovementForAllocation, 'id'>[], context: AllocationContext): ProposedAllocations[] {
   const now = nowIso();
-  const made = movements.map((tx) => allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth), now));
+  return movements.map((tx) => allocationsFor(tx, context.index, ruleFor(tx, context.rules), duesYearOf(tx.booking_date, context.policy, context.startMonth), now));
+}
+
+/**
+ * Writes the proposed allocations of new movements under their ids; the rest waits in the review queue. The people
+ * and years they make members of are collected in `context.touched` for one bulk derivation at the end.
+ */
+export async function saveAllocations(db: Db, proposed: ProposedAllocations[], ids: number[], context: AllocationContext): Promise<{ automatic: number; toReview: number }> {
   let automatic = 0;
-  for (const rows of made) {
+  for (const rows of proposed) {
     if (rows.every((r) => r.status === 'auto')) automatic++;
     for (const r of rows) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) touch(context.touched, r.person_id, r.fiscal_year);
   }
-  const assigned = await ids;
-  await repo.insertAllocations(db, made.flatMap((rows, i) => rows.map((row) => ({ ...row, transaction_id: assigned[i] }))));
-  return { automatic, toReview: movements.length - automatic };
+  await repo.insertAllocations(db, proposed.flatMap((rows, i) => rows.map((row) => ({ ...row, transaction_id: ids[i] }))));
+  return { automatic, toReview: proposed.length - automatic };
 }
 
 // Words that say a credit is for something else than dues; words that say it is dues after all.

@@ -1,11 +1,11 @@
 import { type Insertable, sql } from 'kysely';
-import { insertMany } from '../../storage/bulk.js';
+import { insertRows } from '../../storage/bulk.js';
 import { type Db, isSqlite } from '../../storage/database.js';
 import type { AllocationsTable } from './dues.table.js';
 
 /** Inserts allocations. */
 export async function insertAllocations(db: Db, rows: Insertable<AllocationsTable>[]): Promise<void> {
-  await insertMany(db, 'allocations', rows);
+  await insertRows(db, 'allocations', rows);
 }
 
 /** Removes a movement's allocations (before a decision replaces them). */

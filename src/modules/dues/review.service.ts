@@ -7,7 +7,7 @@ import { historyOf } from '../audit/audit.service.js';
 import { transactionsByIds } from '../bank/bank.service.js';
 import { type ImportRequest, importStatementFile, type StatementInput } from '../bank/import.service.js';
 import { getPeople } from '../people/people.service.js';
-import { allocateNew, type AllocationContext, allocationContext, restoreAllocations } from './allocation.service.js';
+import { type AllocationContext, allocationContext, proposeAllocations, type ProposedAllocations, restoreAllocations, saveAllocations } from './allocation.service.js';
 import { deriveMemberships } from './dues.service.js';
 import * as repo from './dues.repository.js';
 
@@ -15,11 +15,11 @@ import * as repo from './dues.repository.js';
 export async function importAndAllocate(db: Kysely<Database>, actor: Actor, file: StatementInput, request: ImportRequest) {
   let context: AllocationContext | undefined;
   const matched = { automatic: 0, toReview: 0 };
-  const summary = await importStatementFile(db, actor, file, {
+  const summary = await importStatementFile<ProposedAllocations>(db, actor, file, {
     ...request,
-    onAdded: async (trx, movements, ids) => {
-      context ??= await allocationContext(trx);
-      const result = await allocateNew(trx, movements, ids, context);
+    prepare: async (trx, movements) => proposeAllocations(movements, (context ??= await allocationContext(trx))),
+    onAdded: async (trx, _movements, ids, proposed) => {
+      const result = await saveAllocations(trx, proposed, ids, context as AllocationContext);
       matched.automatic += result.automatic;
       matched.toReview += result.toReview;
     },
