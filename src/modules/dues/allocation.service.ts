@@ -4,6 +4,8 @@ import { notFound, ValidationError } from '../../core/errors.js';
 import { fold } from '../../core/text.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
+import type { Selectable } from 'kysely';
+import type { AllocationsTable } from './dues.table.js';
 import { recordChange } from '../audit/audit.service.js';
 import { transactionsByIds } from '../bank/bank.service.js';
 import { getSettings } from '../settings/settings.service.js';
@@ -53,7 +55,7 @@ export async function allocationContext(db: Db): Promise<AllocationContext> {
 }
 
 /** The allocations proposed for one movement, without its id (a movement read from a file has none yet). */
-export type ProposedAllocations = ReturnType<typeof allocationsFor>;
+export type ProposedAllocations = NewAllocation[];
 
 /**
  * Proposes who each movement read from a file is for; when sure, the allocation is made as it is written. Pure and
@@ -74,7 +76,14 @@ export async function saveAllocations(db: Db, proposed: ProposedAllocations[], i
     if (rows.every((r) => r.status === 'auto')) automatic++;
     for (const r of rows) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) touch(context.touched, r.person_id, r.fiscal_year);
   }
-  await repo.insertAllocations(db, proposed.flatMap((rows, i) => rows.map((row) => ({ ...row, transaction_id: ids[i] }))));
+  const rows: NewAllocation[] = [];
+  proposed.forEach((made, i) => {
+    for (const row of made) {
+      row.transaction_id = ids[i];
+      rows.push(row);
+    }
+  });
+  await repo.insertAllocations(db, rows);
   return { automatic, toReview: proposed.length - automatic };
 }
 
@@ -93,28 +102,42 @@ export function purposeOf(text: string | null): string {
   return OTHER_PURPOSES.find(([, words]) => words.test(folded))?.[0] ?? 'dues';
 }
 
-// The allocations of one movement (without its id: a new movement's is not known yet when it is matched).
-function allocationsFor(tx: Omit<MovementForAllocation, 'id'>, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number, now: string) {
-  const base = { created_at: now, decided_by: null, category: null as string | null, fiscal_year: null as number | null };
+// The allocations of one movement (its id is filled in once known: a movement read from a file has none yet).
+function allocationsFor(tx: Omit<MovementForAllocation, 'id'>, index: ReturnType<typeof buildMatchIndex>, rule: Rule | undefined, duesYear: number, now: string): NewAllocation[] {
   if (rule) {
-    return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: rule.kind, category: rule.category, status: 'auto' as const, matched_by: 'rule', confidence: 100, reason_json: JSON.stringify({ key: 'dues.reason.rule', params: { pattern: rule.pattern } }) }];
+    return [newAllocation(now, { person_id: null, amount_cents: tx.amount_cents, kind: rule.kind, category: rule.category, status: 'auto', matched_by: 'rule', confidence: 100, reason_json: JSON.stringify({ key: 'dues.reason.rule', params: { pattern: rule.pattern } }) })];
   }
   if (tx.amount_cents <= 0) {
-    return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: 'expense', status: 'to_review' as const, matched_by: 'none', confidence: 0, reason_json: JSON.stringify({ key: 'dues.reason.expense', params: {} }) }];
+    return [newAllocation(now, { person_id: null, amount_cents: tx.amount_cents, kind: 'expense', status: 'to_review', matched_by: 'none', confidence: 0, reason_json: JSON.stringify({ key: 'dues.reason.expense', params: {} }) })];
   }
   const proposal: MatchProposal = matchCredit({
     amount: tx.amount_cents, currency: tx.currency, bookingDate: tx.booking_date, counterpartyName: tx.counterparty_name,
     counterpartyIban: tx.counterparty_iban, structuredReference: tx.structured_ref, communication: tx.communication,
   }, index);
-  const reason = JSON.stringify({ ...proposal.reason, alternatives: proposal.alternatives });
-  const status = proposal.automatic ? 'auto' as const : 'to_review' as const;
+  const reason = JSON.stringify({ key: proposal.reason.key, params: proposal.reason.params, alternatives: proposal.alternatives });
+  const status = proposal.automatic ? 'auto' : 'to_review';
   if (!proposal.shares.length) {
-    return [{ ...base, person_id: null, amount_cents: tx.amount_cents, kind: null, status: 'to_review' as const, matched_by: 'none', confidence: 0, reason_json: reason }];
+    return [newAllocation(now, { person_id: null, amount_cents: tx.amount_cents, kind: null, status: 'to_review', matched_by: 'none', confidence: 0, reason_json: reason })];
   }
   // A person is recognised but the text names another purpose (a donation, an order): the treasurer decides.
   const kind = purposeOf(tx.communication);
-  const sure = kind === 'dues' ? status : ('to_review' as const);
-  return proposal.shares.map((s) => ({ ...base, person_id: s.personId, amount_cents: s.amount, kind, fiscal_year: kind === 'dues' ? duesYear : null, status: sure, matched_by: proposal.evidence[0] ?? 'none', confidence: proposal.confidence, reason_json: reason }));
+  const sure = kind === 'dues' ? status : 'to_review';
+  return proposal.shares.map((s) => newAllocation(now, { person_id: s.personId, amount_cents: s.amount, kind, fiscal_year: kind === 'dues' ? duesYear : null, status: sure, matched_by: proposal.evidence[0] ?? 'none', confidence: proposal.confidence, reason_json: reason }));
+}
+
+/** An allocation about to be written; `transaction_id` is 0 until its movement's id is known. */
+export type NewAllocation = Omit<Selectable<AllocationsTable>, 'id'>;
+
+type AllocationFields = Pick<NewAllocation, 'person_id' | 'amount_cents' | 'kind' | 'status' | 'matched_by' | 'confidence' | 'reason_json'>
+  & Partial<Pick<NewAllocation, 'category' | 'fiscal_year'>>;
+
+// Written out field by field: an import makes one per movement, and object spreads cost microseconds each in V8.
+function newAllocation(now: string, f: AllocationFields): NewAllocation {
+  return {
+    transaction_id: 0, person_id: f.person_id, amount_cents: f.amount_cents, kind: f.kind, category: f.category ?? null,
+    fiscal_year: f.fiscal_year ?? null, status: f.status, matched_by: f.matched_by, confidence: f.confidence,
+    reason_json: f.reason_json, created_at: now, decided_by: null,
+  };
 }
 
 /** The treasurer's decision on a movement: confirms, corrects, splits or categorises it; recorded, undoable, and memberships follow. */
@@ -176,7 +199,7 @@ export async function reallocateWithRules(db: Db, actor: Actor): Promise<number>
     const rule = ruleFor(tx, rules);
     if (!rule) continue;
     await repo.deleteAllocationsOf(db, tx.id);
-    await repo.insertAllocations(db, allocationsFor(tx, noPeople, rule, 0, nowIso()).map((row) => ({ ...row, transaction_id: tx.id })));
+    await repo.insertAllocations(db, allocationsFor(tx, noPeople, rule, 0, nowIso()).map((row) => Object.assign(row, { transaction_id: tx.id })));
     await recordChange(db, actor, { action: 'allocation.rule', entityType: 'bank_transaction', entityId: tx.id, after: { kind: rule.kind, category: rule.category } });
     applied++;
   }
