@@ -71,7 +71,8 @@ export interface ImportSummary {
   dryRun: boolean;
 }
 
-const BATCH = 500;
+/** Movements checked, prepared and written together (a progress report comes with each). */
+export const IMPORT_BATCH = 1_000;
 // Movements prepared (matched) at a time between two turns of the event loop.
 const PREPARE_SLICE = 50;
 
@@ -124,7 +125,7 @@ async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput
       if (event.type === 'statement') await writer.open(event.header);
       else if (event.type === 'entry') {
         await writer.add(event.entry);
-        if (++read % BATCH === 0) request.onProgress?.(read);
+        if (++read % IMPORT_BATCH === 0) request.onProgress?.(read);
       } else summary.statements.push(await writer.close(event.closing));
     }
   } finally {
@@ -209,7 +210,7 @@ class StatementWriter<P> {
     this.pending.push({ entry, identity });
     this.stats.entries++;
     this.stats.sum += entry.amount;
-    if (this.pending.length >= BATCH) await this.flush();
+    if (this.pending.length >= IMPORT_BATCH) await this.flush();
   }
 
   private async flush(): Promise<void> {
