@@ -32,12 +32,14 @@ async function drawIds(client: SerialClient, table: string, count: number): Prom
   if (!reserves) RESERVES.set(client, (reserves = new Map()));
   let reserve = reserves.get(table);
   if (!reserve) reserves.set(table, (reserve = { ids: [], refill: null }));
+  // Twice what is asked for, within bounds: a table written a row at a time (statements) leaves few ids unused.
+  const ahead = Math.min(RESERVE, Math.max(8, 2 * count));
   if (reserve.ids.length < count) await reserve.refill;
-  if (reserve.ids.length < count) reserve.ids.push(...await nextIds(client, table, count - reserve.ids.length + RESERVE));
+  if (reserve.ids.length < count) reserve.ids.push(...await nextIds(client, table, count - reserve.ids.length + ahead));
   const taken = reserve.ids.splice(0, count);
-  if (reserve.ids.length < RESERVE / 2 && !reserve.refill) {
+  if (reserve.ids.length < ahead && !reserve.refill) {
     const refilling = reserve;
-    refilling.refill = nextIds(client, table, RESERVE).then((ids) => {
+    refilling.refill = nextIds(client, table, ahead).then((ids) => {
       refilling.ids.push(...ids);
     }).catch(() => {}).finally(() => {
       refilling.refill = null;

@@ -38,10 +38,9 @@ export async function updateImportSummary(db: Db, id: number, summary: unknown):
   await db.updateTable('bank_imports').set({ summary_json: JSON.stringify(summary) }).where('id', '=', id).execute();
 }
 
-/** Inserts a statement; returns its id. */
-export async function insertStatement(db: Db, row: Insertable<BankStatementsTable>): Promise<number> {
-  const { id } = await db.insertInto('bank_statements').values(row).returning('id').executeTakeFirstOrThrow();
-  return id;
+/** Starts inserting a statement: its id as soon as known (an import goes on while the database writes). */
+export function startInsertStatement(db: Db, row: Insertable<BankStatementsTable>): BulkInsert {
+  return startInsertMany(db, 'bank_statements', [row]);
 }
 
 /** Completes a statement with its entry count and balance check. */

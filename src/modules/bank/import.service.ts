@@ -128,6 +128,7 @@ async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput
         if (++read % IMPORT_BATCH === 0) request.onProgress?.(read);
       } else summary.statements.push(await writer.close(event.closing));
     }
+    await writer.finish();
   } finally {
     await writer.settle();
   }
@@ -179,6 +180,7 @@ class StatementWriter<P> {
   private queued: Promise<unknown> = Promise.resolve();
   /** Whether the last batch was mostly new; a re-import's batches are checked before they are prepared. */
   private mostlyNew = true;
+  private readonly accounts = new Map<string, number>();
 
   constructor(private readonly db: Db, private readonly importId: number, private readonly request: ImportRequest<P>) {}
 
@@ -187,14 +189,22 @@ class StatementWriter<P> {
     await Promise.all(this.running);
   }
 
+  /** Waits for the writes still running and throws the first failure, if any (once the file is read). */
+  async finish(): Promise<void> {
+    await this.settle();
+    this.failed();
+  }
+
   async open(header: ParsedStatementHeader): Promise<void> {
     this.header = header;
-    this.accountId = await resolveAccount(this.db, header, this.request.accountId);
-    this.statementId = await repo.insertStatement(this.db, {
+    this.accountId = await this.accountOf(header);
+    const statement = repo.startInsertStatement(this.db, {
       bank_account_id: this.accountId, import_id: this.importId, statement_ref: header.statementId, statement_date: header.date,
       opening_cents: header.opening?.amount ?? null, opening_date: header.opening?.date ?? null,
       closing_cents: null, closing_date: null, entries: 0, balance_ok: null,
     });
+    this.track(statement.written);
+    [this.statementId] = await statement.ids.catch((error) => this.rootOf(error));
     this.occurrences.clear();
     this.stats = { entries: 0, added: 0, duplicates: 0, sum: 0 };
   }
@@ -236,6 +246,15 @@ class StatementWriter<P> {
     this.track(insert.written);
     const { onAdded } = this.request;
     if (onAdded) this.track(insert.ids.then((ids) => onAdded(this.db, fresh, ids, prepared)));
+  }
+
+  // The account of a statement, looked up once per import (a file holds many statements of one account).
+  private async accountOf(header: ParsedStatementHeader): Promise<number> {
+    const { iban, number, currency } = header.account;
+    const key = JSON.stringify([iban, number, currency]);
+    let id = this.accounts.get(key);
+    if (id === undefined) this.accounts.set(key, (id = await resolveAccount(this.db, header, this.request.accountId)));
+    return id;
   }
 
   private rowsOf(batch: { entry: ParsedEntry; identity: string }[]): NewMovement[] {
@@ -282,17 +301,17 @@ class StatementWriter<P> {
     throw error;
   }
 
+  /** Ends a statement without waiting for its writes: the next statement's batches overlap them. */
   async close(closing: { amount: number; date: string | null } | null): Promise<StatementSummary> {
     await this.flush();
-    await this.settle();
     this.failed();
     const header = this.header as ParsedStatementHeader;
     const opening = header.opening?.amount ?? null;
     const balanceOk = opening !== null && closing ? opening + this.stats.sum === closing.amount : null;
-    await repo.updateStatement(this.db, this.statementId, {
+    this.track(repo.updateStatement(this.db, this.statementId, {
       entries: this.stats.entries, balance_ok: balanceOk === null ? null : Number(balanceOk),
       closing_cents: closing?.amount ?? null, closing_date: closing?.date ?? null,
-    });
+    }));
     return {
       account: header.account.iban ?? header.account.number ?? String(this.accountId), currency: header.account.currency,
       statementRef: header.statementId, date: header.date, opening, closing: closing?.amount ?? null,
