@@ -62,8 +62,7 @@ function openPostgres(url: string, searchPath?: string): Storage {
     max: 10,
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
   });
-  const serial = serialPool(pool);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: serial as unknown as Pg.Pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: serialPool(pool) as unknown as Pg.Pool }) });
   const clients = new Map<number, Pg.PoolClient>();
   pool.on('connect', (client) => clients.set(backendPidOf(client), client));
   pool.on('remove', (client) => clients.delete(backendPidOf(client)));
