@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, describe, inject, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, inject, onTestFinished } from 'vitest';
 import { type Dialect, migrateToLatest, openStorage, type Storage } from '../../src/storage/database.js';
 import { unavailable } from './require.js';
 
@@ -89,4 +90,52 @@ export function forEachDialect(name: string, fn: (open: () => Promise<Storage>) 
       fn(() => openFresh(dialect, cleanups));
     });
   }
+}
+
+/** Where a command-line test's database is: the environment `ruche` reads (RUCHE_DATA_DIR, DATABASE_URL). */
+export interface CliDatabase {
+  dataDir: string;
+  databaseUrl: string;
+}
+
+/**
+ * Declares `describe(name [dialect])` per dialect for tests of the `ruche` command: `database()` gives a fresh data
+ * folder and, on PostgreSQL, a URL whose search path is a fresh schema (not yet migrated: the command does it). Both
+ * are dropped after the block.
+ */
+export function forEachDialectCli(name: string, fn: (database: () => CliDatabase) => void): void {
+  for (const dialect of DIALECTS) {
+    const missing = dialect === 'postgres' ? postgresMissing() : '';
+    if (missing) {
+      unavailable('postgres', missing);
+      describe.skip(`${name} [${dialect}]`, () => fn(() => ({ dataDir: '', databaseUrl: '' })));
+      continue;
+    }
+    describe(`${name} [${dialect}]`, () => {
+      const dataDir = mkdtempSync(join(tmpdir(), `ruche-cli-${dialect}-`));
+      const schema = dialect === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : '';
+      const url = schema ? testDatabaseUrl() : '';
+      beforeAll(async () => {
+        if (schema) await admin(url, schemaStatements(schema));
+      });
+      afterAll(async () => {
+        if (schema) await admin(url, [`DROP SCHEMA IF EXISTS ${schema} CASCADE`]).catch(() => {});
+        rmSync(dataDir, { recursive: true, force: true });
+      });
+      fn(() => ({ dataDir, databaseUrl: schema ? withSearchPath(url, schema) : '' }));
+    });
+  }
+}
+
+/** The environment that points the `ruche` command at a test database opened by forEachDialect. */
+export async function cliEnvironmentOf(storage: Storage): Promise<{ DATABASE_URL: string; RUCHE_DATA_DIR?: string }> {
+  if (storage.dialect === 'sqlite') return { DATABASE_URL: '', RUCHE_DATA_DIR: dirname(storage.sqlitePath as string) };
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db);
+  return { DATABASE_URL: withSearchPath(testDatabaseUrl(), rows[0].schema) };
+}
+
+function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
 }

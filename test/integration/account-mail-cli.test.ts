@@ -1,27 +1,26 @@
-// `ruche accounts reset-link` through main(argv, io), over a SQLite data folder, with a real SMTP server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// `ruche accounts reset-link` through main(argv, io) on each database, with a real SMTP server.
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { sha256 } from '../../src/core/tokens.js';
 import { createAccount } from '../../src/modules/accounts/accounts.service.js';
 import { createPerson } from '../../src/modules/people/people.service.js';
 import { openStorage } from '../../src/storage/database.js';
 import { ruche } from '../helpers/cli.js';
+import { forEachDialectCli } from '../helpers/dialects.js';
 import { linkIn, startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
-describe('accounts reset-link command', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ruche-reset-cli-'));
+forEachDialectCli('accounts reset-link command', (database) => {
   const saved = { ...process.env };
   let smtp: TestSmtp;
+  const open = () => openStorage(database());
   beforeAll(async () => {
     smtp = await startSmtp();
+    const { dataDir, databaseUrl } = database();
     Object.assign(process.env, {
-      RUCHE_DATA_DIR: dir, DATABASE_URL: '', RUCHE_SECRET: 'cli-reset-secret-0123456789', RUCHE_PUBLIC_URL: 'http://ruche.test', RUCHE_SMTP_URL: smtp.url,
+      RUCHE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, RUCHE_SECRET: 'cli-reset-secret-0123456789', RUCHE_PUBLIC_URL: 'http://ruche.test', RUCHE_SMTP_URL: smtp.url,
     });
     expect((await ruche(['migrate'])).code).toBe(0);
-    const storage = openStorage({ databaseUrl: '', dataDir: dir });
+    const storage = open();
     const person = await createPerson(storage.db, SYSTEM, { display_name: 'Léna Dubois', emails: ['lena@example.org'], language: 'fr' });
     await createAccount(storage.db, SYSTEM, { username: 'lena', password: 'a long password indeed', person_id: person.id, roles: ['member'] });
     await createAccount(storage.db, SYSTEM, { username: 'noaddress', password: 'a long password indeed', roles: ['member'] });
@@ -30,7 +29,6 @@ describe('accounts reset-link command', () => {
   afterAll(async () => {
     process.env = saved;
     await smtp.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('prints a one-hour link for an administrator to pass on, stored only as a hash', async () => {
@@ -39,7 +37,7 @@ describe('accounts reset-link command', () => {
     const url = /^http:\/\/ruche\.test\/password-reset\/([\w-]+)$/m.exec(run.out.text());
     expect(url).not.toBeNull();
     expect(run.out.text()).toContain('works once, for one hour');
-    const storage = openStorage({ databaseUrl: '', dataDir: dir });
+    const storage = open();
     try {
       const rows = await storage.db.selectFrom('account_mail_tokens').selectAll().execute();
       expect(rows.map((r) => r.token_hash)).toContain(sha256(url![1]));

@@ -1,12 +1,12 @@
-// `ruche bank import`, `bank transactions` and `dues status` through main(argv, io) over a SQLite data folder; each
-// import runs in its own process (the build's import-child.js) against the same database.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `ruche bank import`, `bank transactions` and `dues status` through main(argv, io) on each database; each import runs
+// in its own process (the build's import-child.js) against the same database.
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { personReference } from '../../src/modules/dues/matcher.js';
 import { camt054 } from '../fixtures/camt054.js';
 import { ruche } from '../helpers/cli.js';
+import { forEachDialectCli } from '../helpers/dialects.js';
 
 async function run(argv: string[], ttyErr = false) {
   const { code, out, err } = await ruche(argv, { out: false, err: ttyErr });
@@ -15,12 +15,16 @@ async function run(argv: string[], ttyErr = false) {
 
 const transactionCount = async () => JSON.parse((await run(['bank', 'transactions', '--json'])).out).length as number;
 
-describe('bank commands', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ruche-bank-cli-'));
+forEachDialectCli('bank commands', (database) => {
+  let dir = '';
+  let onPostgres = false;
   const saved = { ...process.env };
   let reference = '';
   beforeAll(async () => {
-    Object.assign(process.env, { RUCHE_DATA_DIR: dir, DATABASE_URL: '', RUCHE_SECRET: 'cli-bank-secret-0123456789', LANG: 'C', LC_ALL: '', LC_MESSAGES: '' });
+    const { dataDir, databaseUrl } = database();
+    dir = dataDir;
+    onPostgres = databaseUrl !== '';
+    Object.assign(process.env, { RUCHE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, RUCHE_SECRET: 'cli-bank-secret-0123456789', LANG: 'C', LC_ALL: '', LC_MESSAGES: '' });
     expect((await run(['migrate'])).code).toBe(0);
     const people = join(dir, 'people.csv');
     writeFileSync(people, 'first_name,last_name\nAlice,Verhoeven\n');
@@ -29,7 +33,6 @@ describe('bank commands', () => {
   });
   afterAll(() => {
     process.env = saved;
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('imports a file in its own process, matches it, and adds nothing the second time', async () => {
@@ -40,6 +43,7 @@ describe('bank commands', () => {
     ]));
     const first = await run(['bank', 'import', file, '--json'], true);
     expect(first.code).toBe(0);
+    expect(existsSync(join(dir, 'ruche.sqlite'))).toBe(!onPostgres); // the import process used the database it was given
     const [summary] = JSON.parse(first.out);
     expect(summary).toMatchObject({ format: 'camt.054', added: 2, duplicates: 0, automatic: 1, toReview: 1, dryRun: false });
     expect(first.err).toContain('notification.xml: 2 movements read');

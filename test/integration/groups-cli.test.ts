@@ -1,7 +1,5 @@
 // `ruche groups ...` through main(argv, io), on SQLite and PostgreSQL: the command opens its own connection to the
 // test's database (the SQLite file, or the PostgreSQL schema through the URL's search_path).
-import { dirname } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { createAccount } from '../../src/modules/accounts/accounts.service.js';
@@ -9,18 +7,11 @@ import { createPerson } from '../../src/modules/people/people.service.js';
 import type { Storage } from '../../src/storage/database.js';
 import { PASSWORD } from '../helpers/app.js';
 import { ruche } from '../helpers/cli.js';
-import { forEachDialect, testDatabaseUrl } from '../helpers/dialects.js';
+import { cliEnvironmentOf, forEachDialect } from '../helpers/dialects.js';
 
 async function run(argv: string[]) {
   const { code, out, err } = await ruche(argv);
   return { code, out: out.text(), err: err.text() };
-}
-
-async function environmentFor(storage: Storage): Promise<Record<string, string>> {
-  if (storage.dialect === 'sqlite') return { DATABASE_URL: '', RUCHE_DATA_DIR: dirname(storage.sqlitePath as string) };
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db);
-  const url = testDatabaseUrl();
-  return { DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${rows[0].schema}`)}` };
 }
 
 forEachDialect('groups commands', (open) => {
@@ -29,7 +20,7 @@ forEachDialect('groups commands', (open) => {
   let zoe = 0;
   beforeAll(async () => {
     storage = await open();
-    Object.assign(process.env, { RUCHE_SECRET: 'cli-groups-secret-0123456789', LANG: 'C', LC_ALL: '', LC_MESSAGES: '' }, await environmentFor(storage));
+    Object.assign(process.env, { RUCHE_SECRET: 'cli-groups-secret-0123456789', LANG: 'C', LC_ALL: '', LC_MESSAGES: '' }, await cliEnvironmentOf(storage));
     zoe = (await createPerson(storage.db, SYSTEM, { display_name: 'Zoë Peeters', tags: ['board'] })).id;
     await createAccount(storage.db, SYSTEM, { username: 'sec', password: PASSWORD, roles: ['secretary'] });
   });

@@ -1,7 +1,5 @@
 // `ruche invitations ...` and `ruche registrations ...` through main(argv, io), on SQLite and on PostgreSQL:
 // the command line opens the same database as the test (its folder, or its PostgreSQL schema through search_path).
-import { dirname } from 'node:path';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { createAccount } from '../../src/modules/accounts/accounts.service.js';
@@ -12,18 +10,14 @@ import type { Storage } from '../../src/storage/database.js';
 import { PASSWORD, startTestApp } from '../helpers/app.js';
 import { Browser } from '../helpers/browser-client.js';
 import { ruche } from '../helpers/cli.js';
-import { forEachDialect, testDatabaseUrl } from '../helpers/dialects.js';
+import { cliEnvironmentOf, forEachDialect } from '../helpers/dialects.js';
 
 const PUBLIC_URL = 'https://ruche.example.org';
 
 /** Points the command line's configuration at the test's database. */
 async function environmentFor(storage: Storage): Promise<Record<string, string>> {
   const common = { RUCHE_SECRET: 'cli-invitations-secret-0123456789', RUCHE_PUBLIC_URL: PUBLIC_URL, LANG: 'C', LC_ALL: '', LC_MESSAGES: '' };
-  if (storage.dialect === 'sqlite') return { ...common, DATABASE_URL: '', RUCHE_DATA_DIR: dirname(storage.sqlitePath!) };
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db);
-  const url = new URL(testDatabaseUrl());
-  url.searchParams.set('options', `-c search_path=${rows[0].schema}`);
-  return { ...common, DATABASE_URL: url.toString() };
+  return { ...common, ...(await cliEnvironmentOf(storage)) };
 }
 
 async function run(argv: string[]) {
