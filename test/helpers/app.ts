@@ -1,5 +1,5 @@
 // A Ruche server over a fresh database, with an admin and helpers to act as accounts of each role.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config/config.js';
 import { SYSTEM } from '../../src/core/actor.js';
 import type { AppContext } from '../../src/http/context.js';
@@ -18,6 +18,8 @@ export interface TestApp {
   loginAs(roles: string[], username?: string): Promise<Browser>;
   /** A fresh API token for a new account with these roles. */
   tokenFor(roles: string[], username?: string): Promise<string>;
+  /** An API request with a bearer token, and a body only when one is given. */
+  api(token: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,8 @@ export async function startTestApp(storage: Storage): Promise<TestApp> {
       const account = await newAccount(roles, username);
       return (await createApiToken(ctx.db, SYSTEM, account.id, { name: 'test' })).token;
     },
+    api: (token, method, url, payload) =>
+      app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as never }) }),
     close: () => app.close(),
   };
 }

@@ -10,8 +10,7 @@ forEachDialect('groups API and pages', (open) => {
   beforeEach(async () => { t = await startTestApp(await open()); });
   afterEach(() => t.close());
 
-  const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, token: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as never }) });
+  const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, token: string, payload?: unknown) => t.api(token, method, url, payload);
   const auditActions = async () => (await t.ctx.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'group').orderBy('id').execute()).map((r) => r.action);
 
   it('creates, lists, shows, changes, fills, empties and deletes a static group through the API, every change audited', async () => {

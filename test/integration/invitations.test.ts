@@ -30,8 +30,7 @@ forEachDialect('invitations', (open) => {
   });
   afterEach(() => t.close());
 
-  const api = (method: 'GET' | 'POST' | 'DELETE', url: string, token = adminToken, payload?: unknown) =>
-    t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as never }) });
+  const api = (method: 'GET' | 'POST' | 'DELETE', url: string, token = adminToken, payload?: unknown) => t.api(token, method, url, payload);
   const accountCount = async () => (await api('GET', '/api/v1/accounts')).json().items.length as number;
   const accountNamed = async (username: string) => (await api('GET', '/api/v1/accounts')).json().items.find((a: { username: string }) => a.username === username);
 

@@ -56,8 +56,7 @@ forEachDialect('pages', (open) => {
   });
   afterEach(() => t.close());
 
-  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload: payload as never });
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => t.api(token, method, url, payload);
   const personCount = async () => (await api('GET', '/api/v1/people')).json().total as number;
 
   it('logs in through the form and sends anonymous visitors to the login page', async () => {

@@ -20,8 +20,7 @@ forEachDialect('self-registration', (open) => {
   });
   afterEach(() => t.close());
 
-  const api = (method: 'GET' | 'POST' | 'PUT', url: string, token = adminToken, payload?: unknown) =>
-    t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as never }) });
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, token = adminToken, payload?: unknown) => t.api(token, method, url, payload);
   const requests = () => t.ctx.db.selectFrom('registration_requests').selectAll().orderBy('id').execute();
   const openRegistration = () => api('PUT', '/api/v1/settings', adminToken, { collective_name: 'Café Réseau', fiscal_year_start_month: 1, registration_open: true });
 

@@ -88,8 +88,7 @@ forEachDialect('security', (open) => {
   });
   afterEach(() => t.close());
 
-  const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, token: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload: payload as never });
+  const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, token: string, payload?: unknown) => t.api(token, method, url, payload);
 
   describe('route table × roles', () => {
     it('is generated from the running app and every route declares a known access', () => {
