@@ -149,6 +149,17 @@ forEachDialect('bank import and dues', (open) => {
     expect(Number(count.n)).toBe(1000);
   });
 
+  it('refuses a file with binary data past its start in the same words on both databases, and writes nothing', async () => {
+    await importAndAllocate(t.ctx.db, SYSTEM, camt054([{ id: 'B1', amount: '5.00', name: 'X' }]), { filename: 'first.xml' });
+    const { id: accountId } = await t.ctx.db.selectFrom('bank_accounts').select('id').executeTakeFirstOrThrow();
+    const records = Array.from({ length: 4000 }, (_, i) => `D31/01/2026\nT10.00\nPPayer ${i}\n^\n`);
+    records[3000] = 'D31/01/2026\nT10.00\nPPay\u0000er\n^\n';
+    const qif = Buffer.from(`!Type:Bank\n${records.join('')}`, 'utf8');
+    await expect(importAndAllocate(t.ctx.db, SYSTEM, qif, { filename: 'broken.qif', accountId })).rejects.toMatchObject({ status: 422, key: 'bank.binary_inside', params: { where: '3001' } });
+    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(1);
+  });
+
   it('imports through the API with a token, and a secretary without dues:manage is refused', async () => {
     const token = await t.tokenFor(['treasurer']);
     const response = await t.app.inject({ method: 'POST', url: '/api/v1/bank/imports?dry_run=1', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, payload: camt054([{ id: 'D1', amount: '12.50', name: 'Y' }]) });

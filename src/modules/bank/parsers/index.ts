@@ -45,7 +45,22 @@ export function parseStatementSource(source: ByteSource, options: ParseStatement
   if (format === null) throw new StatementError('bank.unknown_format');
   if (!isStatementFormat(format)) throw new StatementError('bank.unknown_format', null, String(format));
   if (format === 'camt.053' || format === 'camt.054') return parseCamt(source, options);
-  return PARSERS[format](source.whole(), options);
+  return withoutNul(PARSERS[format](source.whole(), options));
+}
+
+// Binary data past the start of a file reaches the text of a movement as NUL characters, which PostgreSQL's text
+// cannot hold (SQLite can): such a file is refused the same way on both, naming the movement. XML refuses NUL itself.
+function* withoutNul(events: Generator<StatementEvent>): Generator<StatementEvent> {
+  let movement = 0;
+  for (const event of events) {
+    if (event.type === 'entry') {
+      movement++;
+      for (const value of Object.values(event.entry)) {
+        if (typeof value === 'string' && value.includes('\u0000')) throw new StatementError('bank.binary_inside', String(movement));
+      }
+    }
+    yield event;
+  }
 }
 
 /** True for a format name Ruche reads ('coda', 'camt.053', 'camt.054', 'ofx', 'qif', 'csv'). */

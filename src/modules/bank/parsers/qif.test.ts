@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseStatementFile } from './index.js';
 import { parseQif } from './qif.js';
 import { type ParsedEntry, type ParseOptions, StatementError, type StatementEvent } from './types.js';
 import { CORPUS, haveCorpus, statementFailure } from '../../../../test/helpers/statements.js';
@@ -23,6 +24,13 @@ const qif = (...dateTexts: string[]): string => `!Type:Bank\n${dateTexts.map((d)
 const failure = statementFailure;
 
 describe('QIF', () => {
+  it('refuses binary data past the start of the file, naming the movement', () => {
+    const records = Array.from({ length: 4000 }, (_, i) => `D31/01/2026\nT10.00\nPPayer ${i}\n^\n`);
+    records[3000] = 'D31/01/2026\nT10.00\nPPay\u0000er\n^\n';
+    const error = failure(() => [...parseStatementFile(Buffer.from(`!Type:Bank\n${records.join('')}`, 'utf8'))]);
+    expect(error).toMatchObject({ key: 'bank.binary_inside', where: '3001' });
+  });
+
   it('reads the fields of a record', () => {
     const [[entry]] = parse('!Type:Bank\nD24.08.2013\nU1.000,50\nT1.000,50\nN1042\nPAlice Martin\nMcotisation 2013\nLDues\nCX\n^\n');
     expect(entry).toEqual({
