@@ -156,6 +156,11 @@ async function child(task) {
 
 // ---- parent -------------------------------------------------------------------------------------------------
 
+/** The fastest of several runs of one parse. */
+function fastest(runs) {
+  return runs.reduce((best, run) => (run.seconds < best.seconds ? run : best));
+}
+
 const children = new Set();
 let cluster = null;
 let tmp = '';
@@ -347,10 +352,11 @@ async function main() {
 
   // 3. Bare parses, then the camt parser with its visitor but no database (what the import reads).
   log('');
-  // The baseline is the fastest of three runs: a slow moment of this shared machine must not make the target easier.
+  // The baseline is the fastest of three runs here and three more after the imports: a slow moment of this shared
+  // machine (its speed drifts by a third within minutes) must not make the target easier.
   const bareRuns = [];
   for (let i = 0; i < 3; i++) bareRuns.push(await runChild({ label: 'parse camt', kind: 'parse-camt', file: camtPath }));
-  const bareCamt = bareRuns.reduce((best, run) => (run.seconds < best.seconds ? run : best));
+  let bareCamt = fastest(bareRuns);
   log(`[parse] ${parseLine('camt.053 bare XML parse (parseCamtXmlOnly)', bareCamt, ENTRIES)}, ${int(bareCamt.value.elements)} elements (fastest of ${bareRuns.map((r) => num(r.seconds, 2)).join(', ')} s)`);
   const eventsCamt = await runChild({ label: 'events camt', kind: 'events', file: camtPath });
   log(`[parse] ${parseLine('camt.053 full parser, no database (parseStatementFile)', eventsCamt, eventsCamt.value.entries)} (${num(eventsCamt.seconds / bareCamt.seconds)}x bare)`);
@@ -384,6 +390,16 @@ const files = [['camt.053', camtPath, bareCamt, null], ['CODA', codaPath, bareCa
         + `re-import ${v.added === 0 ? 'added nothing' : `ADDED ${int(v.added)}`}: ${int(v.duplicates)} duplicates skipped, automatic ${int(v.automatic)}, to review ${int(v.toReview)}; peak RSS ${num(r.again.peakMb, 0)} MB`);
     }
     results.push(...mine);
+  }
+
+  // The baseline again, after the imports: the fastest of all the runs counts.
+  const lateRuns = [];
+  for (let i = 0; i < 3 && T0 + BUDGET_MS - Date.now() > 20_000; i++) lateRuns.push(await runChild({ label: 'parse camt again', kind: 'parse-camt', file: camtPath }));
+  if (lateRuns.length) {
+    log(`\n[parse] camt.053 bare XML parse after the imports: ${lateRuns.map((r) => num(r.seconds, 2)).join(', ')} s`);
+    bareCamt = fastest([bareCamt, ...lateRuns]);
+    for (const r of results) r.bare = bareCamt;
+    log(`[parse] baseline: the fastest of the ${bareRuns.length + lateRuns.length} runs, ${num(bareCamt.seconds, 2)} s`);
   }
 
   // 5. Summary and targets.
