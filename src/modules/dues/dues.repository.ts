@@ -106,9 +106,10 @@ export async function selectAllocationsOfPerson(db: Db, personId: number) {
 /** Dues allocations (made or confirmed) of several people, with their dates (bulk derivation; PostgreSQL takes the ids as one array). */
 export async function selectDuesOfPeople(db: Db, personIds: number[]) {
   if (!personIds.length) return [];
-  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+  const query = db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
     .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.fiscal_year', 'bank_transactions.booking_date'])
-    .where(isSqlite(db) ? sql<boolean>`allocations.person_id in (${sql.join(personIds)})` : sql<boolean>`allocations.person_id = any(${personIds}::int[])`)
     .where('allocations.kind', '=', 'dues').where('allocations.status', '!=', 'to_review')
-    .orderBy('bank_transactions.booking_date').execute();
+    .orderBy('bank_transactions.booking_date');
+  if (isSqlite(db)) return query.where('allocations.person_id', 'in', personIds).execute();
+  return query.where(sql<boolean>`allocations.person_id = any(${personIds}::int[])`).execute();
 }
