@@ -73,9 +73,12 @@ function register(cleanup: Cleanup, cleanups: Cleanup[]): void {
   }
 }
 
-/** Declares `describe(name [dialect])` per dialect; `open()` gives a fresh migrated database, closed and dropped after use. */
-export function forEachDialect(name: string, fn: (open: () => Promise<Storage>) => void): void {
-  for (const dialect of DIALECTS) {
+/**
+ * Declares `describe(name [dialect])` per dialect (or per one of `only`, for what a single database enforces); `open()`
+ * gives a fresh migrated database, closed and dropped after use.
+ */
+export function forEachDialect(name: string, fn: (open: () => Promise<Storage>) => void, only: readonly Dialect[] = DIALECTS): void {
+  for (const dialect of only) {
     const missing = dialect === 'postgres' ? postgresMissing() : '';
     if (missing) {
       unavailable('postgres', missing);

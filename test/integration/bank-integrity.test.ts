@@ -1,0 +1,73 @@
+// The database itself keeps every bank movement tied to an existing statement; on PostgreSQL (one composite key,
+// migration 0012) also to that statement's own account and import.
+import { Migrator, sql } from 'kysely';
+import { expect, it } from 'vitest';
+import type { Storage } from '../../src/storage/database.js';
+import { MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { forEachDialect } from '../helpers/dialects.js';
+
+const now = '2026-01-05T10:00:00.000Z';
+
+async function accountAndImport(db: Storage['db'], iban: string) {
+  const account = await db.insertInto('bank_accounts').values({ iban, currency: 'EUR', created_at: now }).returning('id').executeTakeFirstOrThrow();
+  const upload = await db.insertInto('bank_imports')
+    .values({ filename: `${iban}.xml`, format: 'camt.053', sha256: iban, account_id: account.id, imported_by: 'test', imported_at: now, summary_json: '{}' })
+    .returning('id').executeTakeFirstOrThrow();
+  const statement = await db.insertInto('bank_statements').values({ bank_account_id: account.id, import_id: upload.id, entries: 1 })
+    .returning('id').executeTakeFirstOrThrow();
+  return { accountId: account.id, importId: upload.id, statementId: statement.id };
+}
+
+function movement(accountId: number, importId: number, statementId: number, identity: string) {
+  return {
+    bank_account_id: accountId, statement_id: statementId, import_id: importId, identity, booking_date: '2026-01-05',
+    amount_cents: 2500, currency: 'EUR', raw: '<Ntry/>', created_at: now,
+  };
+}
+
+async function movementsIn(db: Storage['db']): Promise<number> {
+  const row = await db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+forEachDialect('bank movements and their statements', (open) => {
+  it('stores a movement of an existing statement, and refuses one whose statement does not exist', async () => {
+    const { db } = await open();
+    const a = await accountAndImport(db, 'BE68539007547034');
+    await db.insertInto('bank_transactions').values(movement(a.accountId, a.importId, a.statementId, 'one')).execute();
+    await expect(db.insertInto('bank_transactions').values(movement(a.accountId, a.importId, a.statementId + 99, 'two')).execute())
+      .rejects.toThrow(/foreign key/i);
+    expect(await movementsIn(db)).toBe(1);
+  });
+});
+
+forEachDialect('bank movements under their statement\'s account and import', (open) => {
+  it('refuses a movement filed under another account or import than its statement', async () => {
+    const { db } = await open();
+    const a = await accountAndImport(db, 'BE68539007547034');
+    const b = await accountAndImport(db, 'BE71096123456769');
+    await expect(db.insertInto('bank_transactions').values(movement(b.accountId, a.importId, a.statementId, 'x')).execute())
+      .rejects.toThrow(/bank_transactions_statement/);
+    await expect(db.insertInto('bank_transactions').values(movement(a.accountId, b.importId, a.statementId, 'y')).execute())
+      .rejects.toThrow(/bank_transactions_statement/);
+    expect(await movementsIn(db)).toBe(0);
+  });
+
+  it('undoes and redoes migration 0012: the three single keys come back, then the composite one again', async () => {
+    const { db } = await open();
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect(await movementKeys(db)).toEqual([
+      'bank_transactions_bank_account_id_fkey', 'bank_transactions_import_id_fkey', 'bank_transactions_statement_id_fkey',
+    ]);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await movementKeys(db)).toEqual(['bank_transactions_statement']);
+  });
+}, ['postgres']);
+
+/** The names of the foreign keys of bank_transactions in the test's schema. */
+async function movementKeys(db: Storage['db']): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select conname as name from pg_constraint
+    where conrelid = 'bank_transactions'::regclass and contype = 'f' order by conname`.execute(db);
+  return rows.map((row) => row.name);
+}
