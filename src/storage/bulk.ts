@@ -52,10 +52,10 @@ async function begin(db: Db, table: Table, rows: Row[], withIds: boolean): Promi
   const columns = Object.keys(rows[0]);
   const native = nativeSqliteOf(db);
   if (native) return { ids: insertNative(native, table, columns, rows), written: Promise.resolve() };
-  if (isSqlite(db)) return { ids: await insertKysely(db, table, columns, rows), written: Promise.resolve() };
+  if (isSqlite(db)) return { ids: await insertKysely(db, table, columns, rows, withIds), written: Promise.resolve() };
   const client = await pgClientOf(db);
   if (client) return copyRows(client, table, columns, rows, withIds);
-  return { ids: await insertJson(db, table, columns, rows), written: Promise.resolve() };
+  return { ids: await insertJson(db, table, columns, rows, withIds), written: Promise.resolve() };
 }
 
 function insertNative(native: SqliteDatabase.Database, table: string, columns: string[], rows: Row[]): number[] {
@@ -83,26 +83,29 @@ function preparedInsert(native: SqliteDatabase.Database, table: string, columns:
   return statement;
 }
 
-async function insertKysely(db: Db, table: Table, columns: string[], rows: Row[]): Promise<number[]> {
+async function insertKysely(db: Db, table: Table, columns: string[], rows: Row[], withIds: boolean): Promise<number[]> {
   const ids: number[] = [];
   const size = Math.max(1, Math.floor(SQLITE_PARAMETERS / columns.length));
   for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size) as Insertable<Database[Table]>[];
-    const inserted = await db.insertInto(table).values(chunk as never).returning(sql<number>`id`.as('id')).execute();
-    for (const row of inserted as { id: number }[]) ids.push(Number(row.id));
+    const insert = db.insertInto(table).values(rows.slice(i, i + size) as never);
+    if (!withIds) await insert.execute();
+    else for (const row of await insert.returning(sql<number>`id`.as('id')).execute() as { id: number }[]) ids.push(Number(row.id));
   }
   return ids;
 }
 
-async function insertJson(db: Db, table: Table, columns: string[], rows: Row[]): Promise<number[]> {
+async function insertJson(db: Db, table: Table, columns: string[], rows: Row[], withIds: boolean): Promise<number[]> {
   const ids: number[] = [];
   const names = sql.join(columns.map((c) => sql.ref(c)));
   for (let i = 0; i < rows.length; i += PG_ROWS) {
     const json = JSON.stringify(rows.slice(i, i + PG_ROWS));
+    const source = sql`select ${names} from json_populate_recordset(null::${sql.table(table)}, ${json}::json) with ordinality as source`;
+    if (!withIds) {
+      await sql`insert into ${sql.table(table)} (${names}) ${source}`.execute(db);
+      continue;
+    }
     // Rows go in (and ids come back) in the array's order: WITH ORDINALITY fixes the order of the SELECT.
-    const { rows: inserted } = await sql<{ id: number }>`insert into ${sql.table(table)} (${names})
-      select ${names} from json_populate_recordset(null::${sql.table(table)}, ${json}::json) with ordinality as source
-      order by source.ordinality returning id`.execute(db);
+    const { rows: inserted } = await sql<{ id: number }>`insert into ${sql.table(table)} (${names}) ${source} order by source.ordinality returning id`.execute(db);
     for (const row of inserted) ids.push(Number(row.id));
   }
   return ids;

@@ -1,5 +1,6 @@
-import type { Insertable } from 'kysely';
-import type { Db } from '../../storage/database.js';
+import { type Insertable, sql } from 'kysely';
+import { insertRows } from '../../storage/bulk.js';
+import { type Db, isSqlite } from '../../storage/database.js';
 import type { MembershipsTable } from './memberships.table.js';
 
 /** One person's membership row for a year. */
@@ -48,7 +49,14 @@ export async function deleteMembership(db: Db, personId: number, year: number): 
 /** Membership rows of several people for the given years (bulk derivation). */
 export async function selectMembershipsOf(db: Db, personIds: number[], years: number[]) {
   if (!personIds.length || !years.length) return [];
-  return db.selectFrom('memberships').selectAll().where('person_id', 'in', personIds).where('year', 'in', years).execute();
+  const query = db.selectFrom('memberships').selectAll().where('year', 'in', years);
+  if (isSqlite(db)) return query.where('person_id', 'in', personIds).execute();
+  return query.where(sql<boolean>`person_id = any(${personIds}::int[])`).execute();
+}
+
+/** Inserts many new membership rows (COPY on PostgreSQL): a bulk derivation's people who had none for the year. */
+export async function insertMemberships(db: Db, rows: Insertable<MembershipsTable>[]): Promise<void> {
+  await insertRows(db, 'memberships', rows);
 }
 
 /** Inserts or replaces many membership rows in one statement. */
