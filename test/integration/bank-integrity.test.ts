@@ -56,7 +56,7 @@ forEachDialect('bank movements under their statement\'s account and import', (op
   it('undoes and redoes migration 0012: the three single keys come back, then the composite one again', async () => {
     const { db } = await open();
     const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect((await migrator.migrateTo('0011_oidc_client_quota')).error).toBeUndefined();
     expect(await movementKeys(db)).toEqual([
       'bank_transactions_bank_account_id_fkey', 'bank_transactions_import_id_fkey', 'bank_transactions_statement_id_fkey',
     ]);
@@ -64,6 +64,27 @@ forEachDialect('bank movements under their statement\'s account and import', (op
     expect(await movementKeys(db)).toEqual(['bank_transactions_statement']);
   });
 }, ['postgres']);
+
+forEachDialect('indexes of bank movements', (open) => {
+  it('has no index on the counterparty IBAN (migration 0013), and gets it back when that migration is undone', async () => {
+    const storage = await open();
+    const migrator = new Migrator({ db: storage.db, provider: { getMigrations: async () => MIGRATIONS } });
+    expect(await movementIndexes(storage)).toEqual(['bank_transactions_date']);
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect(await movementIndexes(storage)).toEqual(['bank_transactions_date', 'bank_transactions_iban']);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await movementIndexes(storage)).toEqual(['bank_transactions_date']);
+  });
+});
+
+/** The names of the plain indexes of bank_transactions (primary and unique keys left out), in the test's schema. */
+async function movementIndexes({ db, dialect }: Storage): Promise<string[]> {
+  const query = dialect === 'postgres'
+    ? sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'bank_transactions'
+      and schemaname = current_schema() and indexname not in ('bank_transactions_pkey', 'bank_transactions_identity') order by indexname`
+    : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'bank_transactions' and sql is not null order by name`;
+  return (await query.execute(db)).rows.map((row) => row.name);
+}
 
 /** The names of the foreign keys of bank_transactions in the test's schema. */
 async function movementKeys(db: Storage['db']): Promise<string[]> {

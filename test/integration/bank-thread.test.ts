@@ -3,10 +3,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { parseStatementFile } from '../../src/modules/bank/parsers/index.js';
-import { parseInThread, THREAD_MIN_BYTES } from '../../src/modules/bank/parsers/threaded.js';
+import { parseInThread, runningParseThreads, THREAD_MIN_BYTES } from '../../src/modules/bank/parsers/threaded.js';
 import { StatementError, type StatementEvent } from '../../src/modules/bank/parsers/types.js';
 import { importAndAllocate } from '../../src/modules/dues/review.service.js';
 import { createPerson } from '../../src/modules/people/people.service.js';
@@ -85,6 +86,7 @@ describe.skipIf(!HAVE_CORPUS)('statement parse thread', () => {
     let read = 0;
     for await (const event of parseInThread(bytes)) if (event.type === 'entry' && ++read === 10) break;
     expect(read).toBe(10);
+    expect(runningParseThreads()).toBe(0);
   });
 });
 
@@ -111,6 +113,15 @@ forEachDialect('import of a large file through the parse thread', (open) => {
     expect(refused).toMatchObject({ status: 422, code: 'bank_unreadable' });
     const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(5000);
+  });
+
+  it('stops the parse thread, started with the import, when the import fails before reading the file', async () => {
+    const bytes = bigNotification(5000, ['+++000/0000/00097+++']);
+    expect(bytes.length).toBeGreaterThanOrEqual(THREAD_MIN_BYTES);
+    await sql`alter table bank_imports rename to bank_imports_away`.execute(t.ctx.db);
+    const failed = await importAndAllocate(t.ctx.db, SYSTEM, bytes, { filename: 'big.xml' }).catch((error: unknown) => error);
+    expect(String(failed)).toMatch(/bank_imports/);
+    expect(runningParseThreads()).toBe(0);
   });
 
   it('imports a file given by its path, large or small, as the same bytes would be', async () => {

@@ -13,7 +13,7 @@ import * as repo from './bank.repository.js';
 import { detectFormat } from './parsers/detect.js';
 import { parseStatementSource, type ParseStatementOptions } from './parsers/index.js';
 import { type ByteSource, bufferSource, fileSource } from './parsers/source.js';
-import { parseInThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
+import { startParseThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
 import { type ParseOptions, StatementError, type StatementEvent, type StatementFormat } from './parsers/types.js';
 import { IMPORT_BATCH, StatementWriter } from './statement-writer.js';
 
@@ -111,6 +111,16 @@ export function unreadable(error: StatementError): AppError {
 }
 
 async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput; source: ByteSource }, format: StatementFormat, request: ImportRequest<P>): Promise<ImportSummary> {
+  // The parse starts first: a large file's thread boots and reads ahead while the file's hash is taken.
+  const parse = startParse(file, { ...parseOptionsOf(request), format });
+  try {
+    return await importEvents(trx, actor, { ...file, events: parse.events }, format, request);
+  } finally {
+    await parse.stop();
+  }
+}
+
+async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource; events: Iterable<StatementEvent> | AsyncIterable<StatementEvent> }, format: StatementFormat, request: ImportRequest<P>): Promise<ImportSummary> {
   const importId = await repo.insertImport(trx, {
     filename: request.filename, format, sha256: sha256Of(file.source),
     account_id: request.accountId ?? null, imported_by: actor.label, imported_at: nowIso(),
@@ -119,7 +129,7 @@ async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput
   const writer = new StatementWriter(trx, importId, request);
   let read = 0;
   try {
-    for await (const event of eventsOf(file, { ...parseOptionsOf(request), format })) {
+    for await (const event of file.events) {
       if (event.type === 'statement') await writer.open(event.header);
       else if (event.type === 'entry') {
         await writer.add(event.entry);
@@ -144,9 +154,10 @@ function parseOptionsOf(request: ParseOptions): ParseOptions {
   return { ...(request.qifDateOrder ? { qifDateOrder: request.qifDateOrder } : {}), ...(request.csvProfile ? { csvProfile: request.csvProfile } : {}) };
 }
 
-/** The file's events: parsed in a thread of its own when the file is large, so that parsing overlaps the rest. */
-function eventsOf(file: { input: StatementInput; source: ByteSource }, options: ParseStatementOptions): Iterable<StatementEvent> | AsyncIterable<StatementEvent> {
-  return file.source.size >= THREAD_MIN_BYTES ? parseInThread(file.input, options) : parseStatementSource(file.source, options);
+/** The file's events: parsed in a thread of its own when the file is large (started now), so that parsing overlaps the rest. */
+function startParse(file: { input: StatementInput; source: ByteSource }, options: ParseStatementOptions): { events: Iterable<StatementEvent> | AsyncIterable<StatementEvent>; stop(): Promise<void> } {
+  if (file.source.size >= THREAD_MIN_BYTES) return startParseThread(file.input, options);
+  return { events: parseStatementSource(file.source, options), stop: async () => {} };
 }
 
 function sha256Of(source: ByteSource): string {

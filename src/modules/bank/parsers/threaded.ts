@@ -48,23 +48,51 @@ function sharedBytes(bytes: Buffer): SharedArrayBuffer {
  * whole (the other formats). Stopping early (an error in the import) stops the thread.
  */
 export async function* parseInThread(file: Buffer | { path: string }, options: ParseStatementOptions = {}): AsyncGenerator<StatementEvent> {
+  const thread = startParseThread(file, options);
+  try {
+    yield* thread.events;
+  } finally {
+    await thread.stop();
+  }
+}
+
+let running = 0;
+
+/** How many parse threads are running in this process (none once every import has ended, whatever its outcome). */
+export function runningParseThreads(): number {
+  return running;
+}
+
+/** A parse thread already running: its events, and how to stop it whether or not they were read. */
+export interface ParseThread {
+  events: AsyncGenerator<StatementEvent>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts parsing a statement file in a worker thread now, before its events are asked for: the thread starts and
+ * reads ahead while the import does its own first steps. The caller must call `stop()` in every case (a `finally`).
+ */
+export function startParseThread(file: Buffer | { path: string }, options: ParseStatementOptions = {}): ParseThread {
   const flow = new Int32Array(new SharedArrayBuffer(4));
   const shared = Buffer.isBuffer(file) ? { bytes: sharedBytes(file), length: file.length } : { path: file.path };
   const input: ThreadInput = { file: shared, options, flow: flow.buffer as SharedArrayBuffer };
   const worker = new Worker(THREAD, { workerData: input, resourceLimits: THREAD_LIMITS });
+  running++;
+  worker.once('exit', () => running--);
   const inbox = messagesOf(worker);
-  try {
-    for (;;) {
-      const message = await inbox.next();
-      if (message.type === 'end') return;
-      if (message.type === 'refused') throw new StatementError(message.key, message.where, message.detail);
-      if (message.type === 'failed') throw new Error(`statement parse thread: ${message.message}`);
-      Atomics.add(flow, 0, 1);
-      Atomics.notify(flow, 0);
-      yield* message.events;
-    }
-  } finally {
-    await worker.terminate();
+  return { events: eventsOf(inbox, flow), stop: async () => void await worker.terminate() };
+}
+
+async function* eventsOf(inbox: ReturnType<typeof messagesOf>, flow: Int32Array): AsyncGenerator<StatementEvent> {
+  for (;;) {
+    const message = await inbox.next();
+    if (message.type === 'end') return;
+    if (message.type === 'refused') throw new StatementError(message.key, message.where, message.detail);
+    if (message.type === 'failed') throw new Error(`statement parse thread: ${message.message}`);
+    Atomics.add(flow, 0, 1);
+    Atomics.notify(flow, 0);
+    yield* message.events;
   }
 }
 
