@@ -114,7 +114,7 @@ async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput
   // The parse starts first: a large file's thread boots and reads ahead while the file's hash is taken.
   const parse = startParse(file, { ...parseOptionsOf(request), format });
   try {
-    return await importEvents(trx, actor, { ...file, events: parse.events }, format, request);
+    return await importEvents(trx, actor, { source: file.source, events: parse.events }, format, request);
   } finally {
     await parse.stop();
   }
