@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql, SqliteAdapter, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, type RawBuilder, sql, SqliteAdapter, SqliteDialect, type Transaction } from 'kysely';
 import { createRequire } from 'node:module';
 import type Pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
@@ -77,6 +77,15 @@ function backendPidOf(client: Pg.PoolClient): number {
 /** True when the database (or transaction) is SQLite; repositories use it where the dialects' SQL must differ. */
 export function isSqlite(db: Db): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter;
+}
+
+/**
+ * `column` is one of many ids (thousands, in bulk work): a list on SQLite, one array parameter on PostgreSQL (a list
+ * of that size there is a parameter each, parsed and planned every time).
+ */
+export function idIn(db: Db, column: string, ids: number[]): RawBuilder<boolean> {
+  if (isSqlite(db)) return sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
+  return sql<boolean>`${sql.ref(column)} = any(${ids}::int[])`;
 }
 
 class StaticProvider implements MigrationProvider {

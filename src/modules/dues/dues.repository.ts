@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import { insertRows } from '../../storage/bulk.js';
-import { type Db, isSqlite } from '../../storage/database.js';
+import { type Db, idIn } from '../../storage/database.js';
 import type { AllocationsTable } from './dues.table.js';
 
 /** Inserts allocations. */
@@ -106,10 +106,9 @@ export async function selectAllocationsOfPerson(db: Db, personId: number) {
 /** Dues allocations (made or confirmed) of several people, with their dates (bulk derivation; PostgreSQL takes the ids as one array). */
 export async function selectDuesOfPeople(db: Db, personIds: number[]) {
   if (!personIds.length) return [];
-  const query = db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
     .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.fiscal_year', 'bank_transactions.booking_date'])
+    .where(idIn(db, 'allocations.person_id', personIds))
     .where('allocations.kind', '=', 'dues').where('allocations.status', '!=', 'to_review')
-    .orderBy('bank_transactions.booking_date');
-  if (isSqlite(db)) return query.where('allocations.person_id', 'in', personIds).execute();
-  return query.where(sql<boolean>`allocations.person_id = any(${personIds}::int[])`).execute();
+    .orderBy('bank_transactions.booking_date').execute();
 }

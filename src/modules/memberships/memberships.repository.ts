@@ -1,6 +1,6 @@
-import { type Insertable, sql } from 'kysely';
+import type { Insertable } from 'kysely';
 import { insertRows } from '../../storage/bulk.js';
-import { type Db, isSqlite } from '../../storage/database.js';
+import { type Db, idIn } from '../../storage/database.js';
 import type { MembershipsTable } from './memberships.table.js';
 
 /** One person's membership row for a year. */
@@ -49,9 +49,7 @@ export async function deleteMembership(db: Db, personId: number, year: number): 
 /** Membership rows of several people for the given years (bulk derivation). */
 export async function selectMembershipsOf(db: Db, personIds: number[], years: number[]) {
   if (!personIds.length || !years.length) return [];
-  const query = db.selectFrom('memberships').selectAll().where('year', 'in', years);
-  if (isSqlite(db)) return query.where('person_id', 'in', personIds).execute();
-  return query.where(sql<boolean>`person_id = any(${personIds}::int[])`).execute();
+  return db.selectFrom('memberships').selectAll().where(idIn(db, 'person_id', personIds)).where('year', 'in', years).execute();
 }
 
 /** Inserts many new membership rows (COPY on PostgreSQL): a bulk derivation's people who had none for the year. */
