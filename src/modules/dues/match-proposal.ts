@@ -35,9 +35,14 @@ export function nobody(key: string): MatchProposal {
   return { shares: [], confidence: 0, automatic: false, evidence: [], reason: { key, params: {} }, alternatives: [] };
 }
 
-/** The display names of people, for a reason's parameters. */
+/** The display names of people, for a reason's parameters; homonyms once, with their number ("Jean Dupont (×2)"). */
 export function namesOf(index: MatchIndex, ids: number[]): string {
-  return ids.map((id) => index.byId.get(id)?.displayName ?? `#${id}`).join(', ');
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    const name = index.byId.get(id)?.displayName ?? `#${id}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([name, n]) => (n > 1 ? `${name} (×${n})` : name)).join(', ');
 }
 
 /** The amount as a weak hint: a usual amount raises a proposal for review and puts matching alternatives first; it never decides. */

@@ -172,6 +172,12 @@ describe('matcher: IBANs', () => {
     expect(proposal.reason.key).toBe('dues.reason.iban_conflict');
   });
 
+  it('names homonyms once, with their number, when the payer is someone else than the IBAN says', () => {
+    const proposal = match({ counterpartyIban: DUBOIS_IBAN, counterpartyName: 'Jean Dupont' });
+    expect(proposal).toMatchObject({ automatic: false, shares: [{ personId: 13 }], alternatives: [3, 4] });
+    expect(proposal.reason).toEqual({ key: 'dues.reason.iban_conflict', params: { iban: 'BE62510007547061', name: 'Sophie Dubois', other: 'Jean Dupont (×2)' } });
+  });
+
   it('keeps a learned IBAN for a household account, unless the household has other members', () => {
     expect(match({ counterpartyIban: DUBOIS_IBAN, counterpartyName: 'Famille Dubois' })).toMatchObject({ automatic: true, shares: [{ personId: 13 }] });
     const peeters = match({ counterpartyIban: PEETERS_IBAN, counterpartyName: 'Familie Peeters' });
