@@ -15,7 +15,7 @@ import type { importAndAllocate } from './review.service.js';
  * its parse thread and the database already share them (on two cores, four helpers cost a fifth of the import's CPU).
  * The old generation may double over its live size before the next full collection: with V8's cautious default for
  * a small heap, a camt import ran 21 full collections of the same 65-80 MB (the register's index) instead of 12, and
- * took 0.5-1.5 CPU seconds more, for about 20 MB less at the peak.
+ * took 0.5-1.6 CPU seconds more, for about 20 MB less at the peak.
  */
 export const IMPORT_NODE_FLAGS = [
   '--max-old-space-size=160',
