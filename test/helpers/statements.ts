@@ -2,16 +2,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { unavailable } from './require.js';
 import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from '../../src/modules/bank/parsers/types.js';
 
 /** The real bank statement files shipped beside the project (../shared/corpus/bank). */
 export const CORPUS = join(import.meta.dirname, '../../../shared/corpus/bank');
 
-/** Whether the corpus is there; when it is not, says so once per suite (conformance tests then skip, visibly). */
+/**
+ * Whether the corpus is there; when it is not, says so once per suite (conformance tests then skip, visibly), or
+ * fails when the `corpus` suite is required (RUCHE_REQUIRE_SUITES, as CI sets it).
+ */
 export function haveCorpus(suite: string): boolean {
-  const present = existsSync(CORPUS);
-  if (!present) console.warn(`${suite} conformance tests skipped: ${CORPUS} is absent`);
-  return present;
+  if (existsSync(CORPUS)) return true;
+  unavailable('corpus', `the ${suite} conformance files are absent (${CORPUS})`);
+  return false;
 }
 
 /** The bytes of a corpus file. */
