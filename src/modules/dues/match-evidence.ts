@@ -52,34 +52,56 @@ export function buildMatchIndex(directory: Directory): MatchIndex {
 
 /** Reads a credit: references in the structured field and in the texts, the payer's IBAN, names in both texts. */
 export function gatherEvidence(input: MatchInput, index: MatchIndex): Evidence {
-  const typed = typedReferences(input);
-  const known = typed.filter((r) => r.valid && personFor(r.digits, index) !== null);
-  const referenceIds = [...new Set(known.map((r) => personFor(r.digits, index) as number))];
-  const iban = input.counterpartyIban ? electronicIban(input.counterpartyIban) : null;
-  let counterparty: FieldNames | undefined;
-  return {
-    input,
-    referenceIds,
-    referenceText: known.length ? formatBelgianReference(known[0].digits) : '',
-    referenceInField: known.length > 0 && known[0].inField,
-    mistyped: known.length ? null : mistyped(typed, index),
-    iban,
-    ibanIds: iban ? (index.ibans.get(iban) ?? []) : [],
-    communication: scanField(input.communication, index.names, false),
-    // Read only when a rule needs it (a valid reference usually decides first).
-    get counterparty() {
-      counterparty ??= scanField(input.counterpartyName, index.names, true);
-      return counterparty;
-    },
-  };
+  return new CreditEvidence(input, index);
+}
+
+// A class, not an object literal with a getter: a literal's getter is a new closure for every credit, and V8 gives
+// each such object a shape of its own.
+class CreditEvidence implements Evidence {
+  readonly referenceIds: number[];
+  readonly referenceText: string;
+  readonly referenceInField: boolean;
+  readonly mistyped: Evidence['mistyped'];
+  readonly iban: string | null;
+  readonly ibanIds: number[];
+  readonly communication: FieldNames;
+  private read: FieldNames | null = null;
+
+  constructor(
+    readonly input: MatchInput,
+    private readonly index: MatchIndex,
+  ) {
+    const typed = typedReferences(input);
+    const known = typed.length ? typed.filter((r) => r.valid && personFor(r.digits, index) !== null) : NONE;
+    this.referenceIds = known.length ? distinct(known.map((r) => personFor(r.digits, index) as number)) : NONE;
+    this.referenceText = known.length ? formatBelgianReference(known[0].digits) : '';
+    this.referenceInField = known.length > 0 && known[0].inField;
+    this.mistyped = known.length || !typed.length ? null : mistyped(typed, index);
+    this.iban = input.counterpartyIban ? electronicIban(input.counterpartyIban) : null;
+    this.ibanIds = this.iban ? (index.ibans.get(this.iban) ?? NONE) : NONE;
+    this.communication = scanField(input.communication, index.names, false);
+  }
+
+  /** The names in the payer's name, read only when a rule needs them (a valid reference usually decides first). */
+  get counterparty(): FieldNames {
+    this.read ??= scanField(this.input.counterpartyName, this.index.names, true);
+    return this.read;
+  }
+}
+
+const NONE: never[] = [];
+
+function distinct<T>(values: T[]): T[] {
+  return values.length < 2 ? values : [...new Set(values)];
 }
 
 function typedReferences(input: MatchInput): Array<TypedReference & { inField: boolean }> {
   const field = referenceInField(input.structuredReference);
-  const texts = [...referencesInText(input.communication), ...referencesInText(input.counterpartyName)];
   // Written out rather than spread: this runs for every credit of an import.
   const typed = (r: TypedReference, inField: boolean) => ({ digits: r.digits, typed: r.typed, valid: r.valid, inField });
-  return [...(field ? [typed(field, true)] : []), ...texts.map((r) => typed(r, false))];
+  const found = field ? [typed(field, true)] : [];
+  for (const text of [input.communication, input.counterpartyName]) for (const r of referencesInText(text)) found.push(typed(r, false));
+  return found;
 }
 
 /** The person a valid reference stands for: a reference on record, else one of ours for a live person. */

@@ -37,12 +37,17 @@ export function nobody(key: string): MatchProposal {
 
 /** The display names of people, for a reason's parameters; homonyms once, with their number ("Jean Dupont (×2)"). */
 export function namesOf(index: MatchIndex, ids: number[]): string {
+  if (ids.length === 1) return nameOf(index, ids[0]); // most reasons name one person
   const counts = new Map<string, number>();
   for (const id of ids) {
-    const name = index.byId.get(id)?.displayName ?? `#${id}`;
+    const name = nameOf(index, id);
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return [...counts].map(([name, n]) => (n > 1 ? `${name} (×${n})` : name)).join(', ');
+}
+
+function nameOf(index: MatchIndex, id: number): string {
+  return index.byId.get(id)?.displayName ?? `#${id}`;
 }
 
 /** The amount as a weak hint: a usual amount raises a proposal for review and puts matching alternatives first; it never decides. */
@@ -57,5 +62,7 @@ export function withAmountHint(proposal: MatchProposal, input: MatchInput, index
 }
 
 function unique<T>(values: T[]): T[] {
+  if (values.length < 2) return values.slice();
+  if (values.length === 2) return values[0] === values[1] ? [values[0]] : values.slice();
   return [...new Set(values)];
 }
