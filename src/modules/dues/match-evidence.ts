@@ -31,8 +31,11 @@ export interface Evidence {
   readonly counterparty: FieldNames;
 }
 
+const ELECTRONIC = /^[0-9A-Z]*$/;
+
 /** Normalises an IBAN to its electronic format (upper case, no spaces). */
 export function electronicIban(iban: string): string {
+  if (ELECTRONIC.test(iban)) return iban; // as the parsers already give it
   return iban.replace(/[^0-9a-z]/gi, '').toUpperCase();
 }
 
