@@ -13,7 +13,7 @@ import * as repo from './bank.repository.js';
 import { detectFormat } from './parsers/detect.js';
 import { parseStatementSource, type ParseStatementOptions } from './parsers/index.js';
 import { type ByteSource, bufferSource, fileSource } from './parsers/source.js';
-import { startParseThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
+import { CHUNK_EVENTS, startParseThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
 import { type ParseOptions, StatementError, type StatementEvent, type StatementFormat } from './parsers/types.js';
 import { IMPORT_BATCH, StatementWriter } from './statement-writer.js';
 
@@ -120,7 +120,9 @@ async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput
   }
 }
 
-async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource; events: Iterable<StatementEvent> | AsyncIterable<StatementEvent> }, format: StatementFormat, request: ImportRequest<P>): Promise<ImportSummary> {
+type EventChunks = Iterable<StatementEvent[]> | AsyncIterable<StatementEvent[]>;
+
+async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource; events: EventChunks }, format: StatementFormat, request: ImportRequest<P>): Promise<ImportSummary> {
   const importId = await repo.insertImport(trx, {
     filename: request.filename, format, sha256: sha256Of(file.source),
     account_id: request.accountId ?? null, imported_by: actor.label, imported_at: nowIso(),
@@ -129,12 +131,15 @@ async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource
   const writer = new StatementWriter(trx, importId, request);
   let read = 0;
   try {
-    for await (const event of file.events) {
-      if (event.type === 'statement') await writer.open(event.header);
-      else if (event.type === 'entry') {
-        await writer.add(event.entry);
-        if (++read % IMPORT_BATCH === 0) request.onProgress?.(read);
-      } else summary.statements.push(await writer.close(event.closing));
+    for await (const chunk of file.events) {
+      for (const event of chunk) {
+        if (event.type === 'statement') await writer.open(event.header);
+        else if (event.type === 'entry') {
+          const flushing = writer.add(event.entry); // a promise only when a batch is full: no await per entry
+          if (flushing) await flushing;
+          if (++read % IMPORT_BATCH === 0) request.onProgress?.(read);
+        } else summary.statements.push(await writer.close(event.closing));
+      }
     }
     await writer.finish();
   } finally {
@@ -155,9 +160,21 @@ function parseOptionsOf(request: ParseOptions): ParseOptions {
 }
 
 /** The file's events: parsed in a thread of its own when the file is large (started now), so that parsing overlaps the rest. */
-function startParse(file: { input: StatementInput; source: ByteSource }, options: ParseStatementOptions): { events: Iterable<StatementEvent> | AsyncIterable<StatementEvent>; stop(): Promise<void> } {
+function startParse(file: { input: StatementInput; source: ByteSource }, options: ParseStatementOptions): { events: EventChunks; stop(): Promise<void> } {
   if (file.source.size >= THREAD_MIN_BYTES) return startParseThread(file.input, options);
-  return { events: parseStatementSource(file.source, options), stop: async () => {} };
+  return { events: inChunks(parseStatementSource(file.source, options)), stop: async () => {} };
+}
+
+function* inChunks(events: Iterable<StatementEvent>): Generator<StatementEvent[]> {
+  let chunk: StatementEvent[] = [];
+  for (const event of events) {
+    chunk.push(event);
+    if (chunk.length === CHUNK_EVENTS) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
 }
 
 function sha256Of(source: ByteSource): string {

@@ -66,7 +66,8 @@ export class StatementWriter<P> {
     this.stats = { entries: 0, added: 0, duplicates: 0, sum: 0 };
   }
 
-  async add(entry: ParsedEntry): Promise<void> {
+  /** Queues a movement; returns the batch's flush when this one filled it (await it), else nothing. */
+  add(entry: ParsedEntry): Promise<void> | null {
     let identity = entry.identity;
     if (!identity) {
       const key = contentKey(entry);
@@ -77,7 +78,7 @@ export class StatementWriter<P> {
     this.pending.push({ entry, identity });
     this.stats.entries++;
     this.stats.sum += entry.amount;
-    if (this.pending.length >= IMPORT_BATCH) await this.flush();
+    return this.pending.length >= IMPORT_BATCH ? this.flush() : null;
   }
 
   private async flush(): Promise<void> {
