@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { migrateToLatest, pendingMigrations, type Storage } from '../src/storage/database.js';
+import { insertMany } from '../src/storage/bulk.js';
+import { inTransaction, migrateToLatest, pendingMigrations, type Storage } from '../src/storage/database.js';
 import { MIGRATIONS } from '../src/storage/migrations/index.js';
 import { forEachDialect } from './helpers/dialects.js';
 
@@ -53,4 +54,19 @@ forEachDialect('storage', (open: () => Promise<Storage>) => {
     await first.db.insertInto('accounts').values(account('bob')).execute();
     expect(await second.db.selectFrom('accounts').selectAll().execute()).toEqual([]);
   });
+
+  // Inside a transaction PostgreSQL takes bulk rows through COPY's text format, which escapes these characters.
+  for (const where of ['inside a transaction', 'outside a transaction'] as const) {
+    it(`keeps every character of bulk-inserted rows, ${where}`, async () => {
+      const { db } = await open();
+      const names = ['tab\there', 'new\nline', 'carriage\rreturn', 'back\\slash \\N', '\\N', 'Łódź 🐝 Ærø', '', 'x'.repeat(70_000), 'ᚠé🐝'.repeat(30_000)];
+      const rows = names.map((name) => ({ ...person(name), notes: null, sort_key: `${name.length}` }));
+      const ids = where === 'inside a transaction' ? await inTransaction(db, (trx) => insertMany(trx, 'people', rows)) : await insertMany(db, 'people', rows);
+      const stored = await db.selectFrom('people').select(['id', 'display_name', 'notes', 'sort_key']).where('id', 'in', ids).orderBy('id').execute();
+      expect(stored.map((row) => row.display_name)).toEqual(names);
+      expect(stored.map((row) => row.id)).toEqual(ids);
+      expect(stored.every((row) => row.notes === null)).toBe(true);
+      expect(stored.map((row) => row.sort_key)).toEqual(names.map((name) => `${name.length}`));
+    });
+  }
 });

@@ -71,24 +71,66 @@ async function idDrawing(client: SerialClient, table: string): Promise<string> {
   return text;
 }
 
-function copyIn(client: SerialClient, statement: string, text: string): Promise<void> {
+function copyIn(client: SerialClient, statement: string, data: Buffer): Promise<void> {
   return client.run((raw: Pg.PoolClient) => new Promise((resolve, reject) => {
     const stream = raw.query(copyFrom(statement));
     stream.on('error', reject);
     stream.on('finish', resolve); // once the server has acknowledged every row
-    stream.end(text);
+    stream.end(data);
   }));
 }
 
-function copyText(rows: Record<string, unknown>[], columns: string[], ids: number[] | null): string {
-  let text = '';
+const TAB = 9;
+const NEWLINE = 10;
+
+// COPY's text format written straight as UTF-8 bytes: a string built row by row made a rope of every field (about a
+// kilobyte of short-lived objects per movement), then a flat copy of it all, then the bytes.
+function copyText(rows: Record<string, unknown>[], columns: string[], ids: number[] | null): Buffer {
+  const out = new ByteWriter(rows.length * 256);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
-    let line = ids ? `${ids[r]}\t` : '';
-    for (let c = 0; c < columns.length; c++) line += c ? `\t${copyField(row[columns[c]])}` : copyField(row[columns[c]]);
-    text += `${line}\n`;
+    if (ids) {
+      out.text(String(ids[r]));
+      out.byte(TAB);
+    }
+    for (let c = 0; c < columns.length; c++) {
+      if (c) out.byte(TAB);
+      out.text(copyField(row[columns[c]]));
+    }
+    out.byte(NEWLINE);
   }
-  return text;
+  return out.bytes();
+}
+
+/** A growing buffer of UTF-8 bytes. */
+class ByteWriter {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  text(value: string): void {
+    this.reserve(value.length * 3); // the most UTF-8 bytes a UTF-16 code unit takes
+    this.length += this.buffer.write(value, this.length, 'utf8');
+  }
+
+  byte(value: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  private reserve(more: number): void {
+    if (this.length + more <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.length + more));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
 }
 
 const SPECIAL = /[\\\n\r\t]/;
