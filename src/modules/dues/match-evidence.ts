@@ -92,7 +92,8 @@ class CreditEvidence implements Evidence {
   }
 }
 
-const NONE: never[] = [];
+// Shared by every credit that has none: frozen, so that nothing can add to it.
+const NONE = Object.freeze([]) as never[];
 
 function distinct<T>(values: T[]): T[] {
   return values.length < 2 ? values : [...new Set(values)];
