@@ -1,5 +1,6 @@
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { detached } from '../../../core/text.js';
+import { compactXml } from './compact-xml.js';
 import { toMinorUnits } from './money.js';
 import {
   type ParsedBalance,
@@ -526,10 +527,4 @@ function requiredDate(text: string | null, where: string): string {
   const date = dateOnly(text);
   if (!date) throw new StatementError('bank.unreadable', where, text ? `date ${text}` : 'no BookgDt');
   return date;
-}
-
-/** The entry's XML without the indentation between tags, for the audit trail (a copy, never a slice of the file). */
-function compactXml(xml: string): string {
-  const compact = xml.replace(/>\s+</g, '><');
-  return compact === xml ? detached(xml) : compact;
 }
