@@ -85,7 +85,9 @@ export function isSqlite(db: Db): boolean {
  */
 export function idIn(db: Db, column: string, ids: number[]): RawBuilder<boolean> {
   if (isSqlite(db)) return sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
-  return sql<boolean>`${sql.ref(column)} = any(${ids}::int[])`;
+  // The array's text written here: pg would escape each element with a regular expression.
+  const array = `{${ids.join(',')}}`;
+  return sql<boolean>`${sql.ref(column)} = any(${array}::int[])`;
 }
 
 class StaticProvider implements MigrationProvider {

@@ -50,8 +50,9 @@ async function drawIds(client: SerialClient, table: string, count: number): Prom
 
 async function nextIds(client: SerialClient, table: string, count: number): Promise<number[]> {
   const text = await idDrawing(client, table);
-  const drawn = await client.run((raw) => raw.query<[number]>({ text, values: [count], rowMode: 'array' }));
-  return drawn.rows.map((row) => Number(row[0])).sort((a, b) => a - b);
+  const drawn = await client.run((raw) => raw.query<[string | null]>({ text, values: [count], rowMode: 'array' }));
+  const list = drawn.rows[0]?.[0];
+  return list ? list.split(',').map(Number).sort((a, b) => a - b) : [];
 }
 
 const DRAWINGS = new WeakMap<SerialClient, Map<string, string>>();
@@ -65,7 +66,8 @@ async function idDrawing(client: SerialClient, table: string): Promise<string> {
   let text = known.get(table);
   if (!text) {
     const { rows } = await client.query('select pg_get_serial_sequence($1, \'id\') as sequence', [quoted(table)]);
-    text = `select nextval('${rows[0].sequence.replace(/'/g, "''")}'::regclass) from generate_series(1, $1)`;
+    // One row of text rather than a row per id: thousands of rows are as many messages for pg to parse.
+    text = `select string_agg(nextval('${rows[0].sequence.replace(/'/g, "''")}'::regclass)::text, ',') from generate_series(1, $1)`;
     known.set(table, text);
   }
   return text;

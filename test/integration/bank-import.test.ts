@@ -149,6 +149,15 @@ forEachDialect('bank import and dues', (open) => {
     expect(Number(count.n)).toBe(1000);
   });
 
+  it('recognises on a re-import movements whose bank references hold quotes, backslashes, commas, braces or emoji', async () => {
+    const odd = ['Q"1', 'B\\2', 'C,3', '{D4}', 'E 5 NULL', 'Łódź🐝6', "F'7", 'G&amp;8'];
+    const file = camt054(odd.map((id, i) => ({ id, amount: `${10 + i}.00`, name: `Payer ${i}` })));
+    expect(await importAndAllocate(t.ctx.db, SYSTEM, file, { filename: 'odd.xml' })).toMatchObject({ added: odd.length, duplicates: 0 });
+    expect(await importAndAllocate(t.ctx.db, SYSTEM, file, { filename: 'odd.xml' })).toMatchObject({ added: 0, duplicates: odd.length });
+    const stored = await t.ctx.db.selectFrom('bank_transactions').select('identity').orderBy('id').execute();
+    expect(stored.map((row) => row.identity)).toEqual(odd.map((id) => id.replace('&amp;', '&')));
+  });
+
   it('refuses a file with binary data past its start in the same words on both databases, and writes nothing', async () => {
     await importAndAllocate(t.ctx.db, SYSTEM, camt054([{ id: 'B1', amount: '5.00', name: 'X' }]), { filename: 'first.xml' });
     const { id: accountId } = await t.ctx.db.selectFrom('bank_accounts').select('id').executeTakeFirstOrThrow();
