@@ -135,7 +135,6 @@ class ByteWriter {
   }
 }
 
-const SPECIAL = /[\\\n\r\t]/;
 const SPECIALS = /[\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -145,7 +144,12 @@ function copyField(value: unknown): string {
   const text = typeof value === 'string' ? value
     : value instanceof Date ? value.toISOString()
       : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]) : text;
+  return needsEscape(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]) : text;
+}
+
+// Four scans for one character each are quicker than one for a class of them (raw records are a kilobyte).
+function needsEscape(text: string): boolean {
+  return text.includes('\\') || text.includes('\n') || text.includes('\r') || text.includes('\t');
 }
 
 /** A quoted SQL identifier. */
