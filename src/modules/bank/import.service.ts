@@ -13,7 +13,7 @@ import * as repo from './bank.repository.js';
 import { detectFormat } from './parsers/detect.js';
 import { parseStatementSource, type ParseStatementOptions } from './parsers/index.js';
 import { type ByteSource, bufferSource, fileSource } from './parsers/source.js';
-import { CHUNK_EVENTS, startParseThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
+import { eventChunks, startParseThread, THREAD_MIN_BYTES } from './parsers/threaded.js';
 import { type ParseOptions, StatementError, type StatementEvent, type StatementFormat } from './parsers/types.js';
 import { IMPORT_BATCH, StatementWriter } from './statement-writer.js';
 
@@ -162,19 +162,7 @@ function parseOptionsOf(request: ParseOptions): ParseOptions {
 /** The file's events: parsed in a thread of its own when the file is large (started now), so that parsing overlaps the rest. */
 function startParse(file: { input: StatementInput; source: ByteSource }, options: ParseStatementOptions): { events: EventChunks; stop(): Promise<void> } {
   if (file.source.size >= THREAD_MIN_BYTES) return startParseThread(file.input, options);
-  return { events: inChunks(parseStatementSource(file.source, options)), stop: async () => {} };
-}
-
-function* inChunks(events: Iterable<StatementEvent>): Generator<StatementEvent[]> {
-  let chunk: StatementEvent[] = [];
-  for (const event of events) {
-    chunk.push(event);
-    if (chunk.length === CHUNK_EVENTS) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length) yield chunk;
+  return { events: eventChunks(parseStatementSource(file.source, options)), stop: async () => {} };
 }
 
 function sha256Of(source: ByteSource): string {

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseStatementSource, type ParseStatementOptions } from './index.js';
 import { type ByteSource, bufferSource, fileSource } from './source.js';
 import { StatementError, type StatementEvent } from './types.js';
-import { CHUNK_EVENTS, CHUNKS_AHEAD, type ThreadInput, type ThreadMessage } from './threaded.js';
+import { CHUNKS_AHEAD, eventChunks, type ThreadInput, type ThreadMessage } from './threaded.js';
 
 const input = workerData as ThreadInput;
 const flow = new Int32Array(input.flow);
@@ -23,15 +23,7 @@ function send(events: StatementEvent[]): void {
 }
 
 function run(source: ByteSource, options: ParseStatementOptions): void {
-  let chunk: StatementEvent[] = [];
-  for (const event of parseStatementSource(source, options)) {
-    chunk.push(event);
-    if (chunk.length >= CHUNK_EVENTS) {
-      send(chunk);
-      chunk = [];
-    }
-  }
-  if (chunk.length) send(chunk);
+  for (const chunk of eventChunks(parseStatementSource(source, options))) send(chunk);
   post({ type: 'end' });
 }
 

@@ -14,6 +14,19 @@ export const THREAD_MIN_BYTES = 2_000_000;
 export const CHUNK_EVENTS = 100;
 export const CHUNKS_AHEAD = 20;
 
+/** A parser's events in chunks of CHUNK_EVENTS, as the parse thread posts them and the import takes them. */
+export function* eventChunks(events: Iterable<StatementEvent>): Generator<StatementEvent[]> {
+  let chunk: StatementEvent[] = [];
+  for (const event of events) {
+    chunk.push(event);
+    if (chunk.length === CHUNK_EVENTS) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
 /** What the thread is given: the file (its path, or its bytes in shared memory), the parse options, the flow counter. */
 export interface ThreadInput {
   file: { path: string } | { bytes: SharedArrayBuffer; length: number };
