@@ -55,7 +55,7 @@ forEachDialect('storage', (open: () => Promise<Storage>) => {
     expect(await second.db.selectFrom('accounts').selectAll().execute()).toEqual([]);
   });
 
-  // Inside a transaction PostgreSQL takes bulk rows through COPY's text format, which escapes these characters.
+  // Inside a transaction PostgreSQL takes bulk rows through COPY's binary format (lengths, no escaping); outside one, as JSON.
   for (const where of ['inside a transaction', 'outside a transaction'] as const) {
     it(`keeps every character of bulk-inserted rows, ${where}`, async () => {
       const { db } = await open();

@@ -12,6 +12,7 @@ type Row = Record<string, unknown>;
 const PG_ROWS = 5_000;
 const SQLITE_PARAMETERS = 30_000;
 
+const UTF8 = new TextDecoder();
 const STATEMENTS = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
 
 /** A bulk insert under way: the rows' new ids, in order, once known, and the end of their writing. */
@@ -25,7 +26,8 @@ export interface BulkInsert {
  * SQLite runs one prepared statement per row on the native handle (no SQL built per row). PostgreSQL streams COPY
  * inside a transaction: the ids are drawn first and resolve once the COPY is queued, before the server has written the
  * rows, so that work needing them goes on meanwhile; outside one, it inserts thousands of rows per statement from one
- * JSON parameter. Elsewhere both promises resolve when the rows are in.
+ * JSON parameter. Elsewhere both promises resolve when the rows are in. Bytes (Uint8Array) given for a column are
+ * its text in UTF-8 (a bank file's raw records): COPY sends them as they are, the other ways decode them first.
  */
 export function startInsertMany<T extends Table>(db: Db, table: T, rows: Insertable<Database[T]>[]): BulkInsert {
   const started = begin(db, table, rows as Row[], true);
@@ -52,10 +54,10 @@ async function begin(db: Db, table: Table, rows: Row[], withIds: boolean): Promi
   const columns = Object.keys(rows[0]);
   const native = nativeSqliteOf(db);
   if (native) return { ids: insertNative(native, table, columns, rows), written: Promise.resolve() };
-  if (isSqlite(db)) return { ids: await insertKysely(db, table, columns, rows, withIds), written: Promise.resolve() };
+  if (isSqlite(db)) return { ids: await insertKysely(db, table, columns, bytesAsText(rows, columns), withIds), written: Promise.resolve() };
   const client = await pgClientOf(db);
   if (client) return copyRows(client, table, columns, rows, withIds);
-  return { ids: await insertJson(db, table, columns, rows, withIds), written: Promise.resolve() };
+  return { ids: await insertJson(db, table, columns, bytesAsText(rows, columns), withIds), written: Promise.resolve() };
 }
 
 function insertNative(native: SqliteDatabase.Database, table: string, columns: string[], rows: Row[]): number[] {
@@ -64,7 +66,10 @@ function insertNative(native: SqliteDatabase.Database, table: string, columns: s
   const values = new Array<unknown>(columns.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    for (let c = 0; c < columns.length; c++) values[c] = row[columns[c]] ?? null;
+    for (let c = 0; c < columns.length; c++) {
+      const value = row[columns[c]];
+      values[c] = value instanceof Uint8Array ? UTF8.decode(value) : value ?? null;
+    }
     ids[i] = Number(statement.run(values).lastInsertRowid);
   }
   return ids;
@@ -81,6 +86,20 @@ function preparedInsert(native: SqliteDatabase.Database, table: string, columns:
     cache.set(key, statement);
   }
   return statement;
+}
+
+// The rows with their bytes decoded as UTF-8 text, for the ways of inserting that take only strings.
+function bytesAsText(rows: Row[], columns: string[]): Row[] {
+  const withBytes = columns.filter((column) => rows.some((row) => row[column] instanceof Uint8Array));
+  if (!withBytes.length) return rows;
+  return rows.map((row) => {
+    const decoded = { ...row };
+    for (const column of withBytes) {
+      const value = row[column];
+      if (value instanceof Uint8Array) decoded[column] = UTF8.decode(value);
+    }
+    return decoded;
+  });
 }
 
 async function insertKysely(db: Db, table: Table, columns: string[], rows: Row[], withIds: boolean): Promise<number[]> {

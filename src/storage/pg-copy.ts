@@ -1,5 +1,6 @@
 import { from as copyFrom } from 'pg-copy-streams';
 import type Pg from 'pg';
+import { copyBinary, encoderFor, type FieldEncoder } from './copy-binary.js';
 import type { SerialClient } from './pg-serial.js';
 
 // Rows per COPY: a few megabytes of text at a time for the widest rows (movements with their raw record).
@@ -9,14 +10,14 @@ const COPY_ROWS = 5_000;
  * Queues the insert of rows into a PostgreSQL table through COPY. With `withIds`, the table's serial ids are drawn
  * from its sequence first (COPY returns nothing) and come back, in the rows' order, as soon as every COPY is queued on
  * the connection: work that needs them goes on while the server writes. COPY spares the server the per-value parsing
- * of a JSON document.
+ * of a JSON document; its binary format, the parsing of text.
  */
 export async function copyRows(client: SerialClient, table: string, columns: string[], rows: Record<string, unknown>[], withIds: boolean): Promise<{ ids: number[]; written: Promise<void> }> {
-  const ids = withIds ? await drawIds(client, table, rows.length) : [];
-  const statement = `copy ${quoted(table)} (${[...(withIds ? ['id'] : []), ...columns].map(quoted).join(', ')}) from stdin`;
+  const [ids, encoders] = await Promise.all([withIds ? drawIds(client, table, rows.length) : [], encodersOf(client, table, columns)]);
+  const statement = `copy ${quoted(table)} (${[...(withIds ? ['id'] : []), ...columns].map(quoted).join(', ')}) from stdin (format binary)`;
   const copies: Promise<void>[] = [];
   for (let i = 0; i < rows.length; i += COPY_ROWS) {
-    copies.push(copyIn(client, statement, copyText(rows.slice(i, i + COPY_ROWS), columns, withIds ? ids.slice(i, i + COPY_ROWS) : null)));
+    copies.push(copyIn(client, statement, copyBinary(rows.slice(i, i + COPY_ROWS), columns, encoders, withIds ? ids.slice(i, i + COPY_ROWS) : null)));
   }
   return { ids, written: Promise.all(copies).then(() => undefined) };
 }
@@ -82,74 +83,29 @@ function copyIn(client: SerialClient, statement: string, data: Buffer): Promise<
   }));
 }
 
-const TAB = 9;
-const NEWLINE = 10;
+const ENCODINGS = new WeakMap<SerialClient, Map<string, Map<string, FieldEncoder>>>();
 
-// COPY's text format written straight as UTF-8 bytes: a string built row by row made a rope of every field (about a
-// kilobyte of short-lived objects per movement), then a flat copy of it all, then the bytes.
-function copyText(rows: Record<string, unknown>[], columns: string[], ids: number[] | null): Buffer {
-  const out = new ByteWriter(rows.length * 256);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    if (ids) {
-      out.text(String(ids[r]));
-      out.byte(TAB);
+// The binary encoders of a table's columns, from the catalogue once per connection and table.
+async function encodersOf(client: SerialClient, table: string, columns: string[]): Promise<FieldEncoder[]> {
+  let known = ENCODINGS.get(client);
+  if (!known) ENCODINGS.set(client, (known = new Map()));
+  let byColumn = known.get(table);
+  if (!byColumn) {
+    const { rows } = await client.query(`select attname as name, format_type(atttypid, null) as type from pg_attribute
+      where attrelid = $1::regclass and attnum > 0 and not attisdropped`, [quoted(table)]);
+    byColumn = new Map();
+    for (const { name, type } of rows as { name: string; type: string }[]) {
+      const encoder = encoderFor(type);
+      if (encoder) byColumn.set(name, encoder);
     }
-    for (let c = 0; c < columns.length; c++) {
-      if (c) out.byte(TAB);
-      out.text(copyField(row[columns[c]]));
-    }
-    out.byte(NEWLINE);
+    known.set(table, byColumn);
   }
-  return out.bytes();
-}
-
-/** A growing buffer of UTF-8 bytes. */
-class ByteWriter {
-  private buffer: Buffer;
-  private length = 0;
-
-  constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(capacity);
-  }
-
-  text(value: string): void {
-    this.reserve(value.length * 3); // the most UTF-8 bytes a UTF-16 code unit takes
-    this.length += this.buffer.write(value, this.length, 'utf8');
-  }
-
-  byte(value: number): void {
-    this.reserve(1);
-    this.buffer[this.length++] = value;
-  }
-
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.length);
-  }
-
-  private reserve(more: number): void {
-    if (this.length + more <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.length + more));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
-  }
-}
-
-const SPECIALS = /[\\\n\r\t]/g;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-// COPY's text format: \N is NULL; backslash, newline, carriage return and tab are escaped.
-function copyField(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  const text = typeof value === 'string' ? value
-    : value instanceof Date ? value.toISOString()
-      : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return needsEscape(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]) : text;
-}
-
-// Four scans for one character each are quicker than one for a class of them (raw records are a kilobyte).
-function needsEscape(text: string): boolean {
-  return text.includes('\\') || text.includes('\n') || text.includes('\r') || text.includes('\t');
+  const found = byColumn;
+  return columns.map((column) => {
+    const encoder = found.get(column);
+    if (!encoder) throw new Error(`bulk insert: no COPY encoding for ${table}.${column} (unknown column, or a type without an encoder in copy-binary.ts)`);
+    return encoder;
+  });
 }
 
 /** A quoted SQL identifier. */

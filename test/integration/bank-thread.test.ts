@@ -39,12 +39,19 @@ function inlineFailure(bytes: Buffer): unknown {
   }
 }
 
+/** The XML of the entry with this AcctSvcrRef, as its raw record keeps it: no whitespace between tags. */
+function entryXml(bytes: Buffer, id: string): string {
+  const text = bytes.toString('utf8');
+  const at = text.indexOf(`<AcctSvcrRef>${id}</AcctSvcrRef>`);
+  return text.slice(text.lastIndexOf('<Ntry>', at), text.indexOf('</Ntry>', at) + '</Ntry>'.length).replace(/>\s+</g, '><');
+}
+
 /** A notification of `count` credits, a third of them carrying a person's reference. */
 function bigNotification(count: number, refs: string[]): Buffer {
   const credits: Credit[] = [];
   for (let i = 0; i < count; i++) {
     const ref = i % 3 === 0 ? refs[i % refs.length] : undefined;
-    credits.push({ id: `BIG-${i}`, amount: `${10 + (i % 40)}.00`, name: `Payer number ${i}`, iban: 'BE71096123456769', text: `payment ${i} with a longer communication for size`, ...(ref ? { ref } : {}) });
+    credits.push({ id: `BIG-${i}`, amount: `${10 + (i % 40)}.00`, name: `Payer number ${i}`, iban: 'BE71096123456769', text: `payment ${i} with a longer communication for size, Zoé 🐝 \\ &amp; ok`, ...(ref ? { ref } : {}) });
   }
   return camt054(credits);
 }
@@ -105,6 +112,10 @@ forEachDialect('import of a large file through the parse thread', (open) => {
     expect(first.automatic).toBeGreaterThanOrEqual(1667);
     const again = await importAndAllocate(t.ctx.db, SYSTEM, bytes, { filename: 'big.xml' });
     expect(again).toMatchObject({ added: 0, duplicates: 5000 });
+    // Each movement keeps its entry's XML (the bytes from the parse thread, stored as text), whitespace between tags removed.
+    const stored = await t.ctx.db.selectFrom('bank_transactions').select(['identity', 'raw']).where('identity', 'in', ['BIG-0', 'BIG-4321']).orderBy('identity').execute();
+    expect(stored.map((m) => m.raw)).toEqual(['BIG-0', 'BIG-4321'].map((id) => entryXml(bytes, id)));
+    expect(stored[0].raw).toContain('Zoé 🐝 \\ &amp; ok');
 
     const other = bigNotification(6000, ['x']).toString('utf8').replaceAll('BIG-', 'OTHER-');
     const cut = Buffer.from(other.slice(0, Math.floor(other.length * 0.8)));

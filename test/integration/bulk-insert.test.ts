@@ -81,3 +81,60 @@ it('inserts through Kysely when the SQLite handle is not known (a Kysely built e
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Statements of one account and import: bigint amounts and dates, which PostgreSQL's COPY takes in binary form.
+async function statementParent(db: Kysely<Database>) {
+  const account = await db.insertInto('bank_accounts').values({ iban: 'BE68539007547034', currency: 'EUR', created_at: '2026-11-22T10:00:00.000Z' }).returning('id').executeTakeFirstOrThrow();
+  const imported = await db.insertInto('bank_imports').values({ filename: 'f', format: 'camt', sha256: 'x', account_id: account.id, imported_by: 't', imported_at: '2026-11-22T10:00:00.000Z', summary_json: '{}' }).returning('id').executeTakeFirstOrThrow();
+  return { bank_account_id: account.id, import_id: imported.id, entries: 0 };
+}
+
+const AMOUNTS = [-1, 0, 2 ** 40 + 5, -(2 ** 40) - 7, Number.MAX_SAFE_INTEGER, null];
+const DATES = ['1999-12-31', '2000-01-01', '2024-02-29', '1970-01-01', '2100-12-31', null];
+
+forEachDialect('bulk inserts of numbers, dates and bytes', (open) => {
+  for (const where of ['inside a transaction', 'outside a transaction'] as const) {
+    it(`keeps big and negative amounts, dates on either side of 2000 and nulls, ${where}`, async () => {
+      const { db } = await open();
+      const parent = await statementParent(db);
+      const rows = AMOUNTS.map((amount, i) => ({ ...parent, statement_ref: `s${i}`, opening_cents: amount, opening_date: DATES[i], closing_cents: i, closing_date: DATES[DATES.length - 2 - i] ?? null }));
+      const ids = where === 'inside a transaction' ? await inTransaction(db, (trx) => insertMany(trx, 'bank_statements', rows)) : await insertMany(db, 'bank_statements', rows);
+      const stored = await db.selectFrom('bank_statements').select(['id', 'statement_ref', 'opening_cents', 'opening_date', 'closing_date']).where('id', 'in', ids).orderBy('id').execute();
+      expect(stored.map((s) => s.statement_ref)).toEqual(rows.map((r) => r.statement_ref));
+      expect(stored.map((s) => (s.opening_cents === null ? null : Number(s.opening_cents)))).toEqual(AMOUNTS);
+      expect(stored.map((s) => s.opening_date)).toEqual(DATES);
+      expect(stored.map((s) => s.closing_date)).toEqual(rows.map((r) => r.closing_date));
+    });
+  }
+
+  it('takes a text column\'s UTF-8 bytes and stores them as text', async () => {
+    const { db } = await open();
+    const text = 'raw <Nm>Zoé 🐝 Łódź</Nm>\t\\N\n';
+    const bytes = new Uint8Array(new TextEncoder().encode(`xx${text}yy`).buffer, 2, Buffer.byteLength(text));
+    for (const insert of [(rows: never[]) => inTransaction(db, (trx) => insertMany(trx, 'audit_log', rows)), (rows: never[]) => insertMany(db, 'audit_log', rows)]) {
+      const [row] = rows(1, 'bytes');
+      const [id] = await insert([{ ...row, after_json: bytes }] as never[]);
+      const stored = await db.selectFrom('audit_log').select('after_json').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(stored.after_json).toBe(text);
+    }
+  });
+});
+
+forEachDialect('bulk inserts through COPY', (open) => {
+  it('refuses a value its column\'s type cannot hold, naming the column, and writes nothing', async () => {
+    const { db } = await open();
+    const parent = await statementParent(db);
+    const good = { ...parent, statement_ref: 'good', opening_cents: 100, opening_date: '2024-01-31' };
+    for (const [bad, message] of [
+      [{ opening_cents: 1.5 }, /opening_cents is not an integer/],
+      [{ opening_cents: 2 ** 53 }, /opening_cents is not an integer in range/],
+      [{ entries: 2 ** 31 }, /entries is not an integer in range/],
+      [{ opening_date: '2023-02-29' }, /opening_date is not a date/],
+      [{ opening_date: '2024-1-5' }, /opening_date is not a date/],
+      [{ opening_date: 'not a date' }, /opening_date is not a date/],
+    ] as const) {
+      await expect(inTransaction(db, (trx) => insertMany(trx, 'bank_statements', [good, { ...good, statement_ref: 'bad', ...bad }]))).rejects.toThrow(message);
+    }
+    expect(await db.selectFrom('bank_statements').select('id').execute()).toEqual([]);
+  });
+}, ['postgres']);

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** A bank account of the collective, known by its IBAN (or another number) and currency. */
 export interface BankAccountsTable {
@@ -60,7 +60,8 @@ export interface BankTransactionsTable {
   bank_ref: string | null;
   end_to_end_id: string | null;
   tx_id: string | null;
-  raw: string;
+  /** Read as text; written as text or its UTF-8 bytes. */
+  raw: ColumnType<string, string | Uint8Array, string>;
   created_at: string;
 }
 

@@ -45,7 +45,7 @@ export interface ImportRequest<P = unknown> extends ParseOptions {
 }
 
 /** A movement as this import inserts it (its id comes with the insert). */
-export type NewMovement = Omit<Selectable<BankTransactionsTable>, 'id'>;
+export type NewMovement = Omit<Selectable<BankTransactionsTable>, 'id' | 'raw'> & { raw: string | Uint8Array };
 
 /** One statement as the import saw it. */
 export interface StatementSummary {

@@ -46,6 +46,7 @@ const MESSAGES = new Map<string, { format: CamtFormat; statement: string }>([
 const STATEMENT_DEPTH = 3;
 const ENTRY_DEPTH = 4;
 const DETAIL_DEPTH = 6;
+const NO_BYTES = new Uint8Array(0);
 
 interface Amount {
   text: string;
@@ -81,7 +82,7 @@ interface Entry {
   valueDate: string | null;
   acctSvcrRef: string | null;
   details: Detail[];
-  raw: string;
+  raw: Uint8Array;
 }
 
 interface Balance {
@@ -323,7 +324,7 @@ function newStatement(index: number): Statement {
 function newEntry(where: string): Entry {
   return {
     where, amount: null, indicator: null, reversal: false, status: null, bookingDate: null, valueDate: null,
-    acctSvcrRef: null, details: [], raw: '',
+    acctSvcrRef: null, details: [], raw: NO_BYTES,
   };
 }
 

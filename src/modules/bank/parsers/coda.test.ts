@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatBelgianReference, isValidBelgianReference } from '../references.js';
 import { parseCoda } from './coda.js';
-import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
+import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, rawText, StatementError, type StatementEvent } from './types.js';
 import { corpusFile, haveCorpus, collectStatements, type ParsedStatement } from '../../../../test/helpers/statements.js';
 
 const HAVE_CORPUS = haveCorpus('CODA');
@@ -129,7 +129,7 @@ describe.skipIf(!HAVE_CORPUS)('CODA corpus conformance', () => {
     expect(isValidBelgianReference(second.structuredReference ?? '')).toBe(true);
     // A loan instalment (type 3) with its capital and interest as type-8 details: booked as one movement.
     expect(loan).toMatchObject({ amount: -47904, communication: 'KBC-INVESTERINGSKREDIET 737-6543210-21', identity: 'BE46737018594236/2012/135/0003/0000' });
-    expect(loan.raw.split('\n')).toHaveLength(3);
+    expect(rawText(loan.raw).split('\n')).toHaveLength(3);
     expect(statement.entries.at(-1)).toMatchObject({ amount: 6374, counterpartyName: 'KBC VERZEKERINGEN NV', endToEndId: '362/363' });
     expect(statement.entries).toHaveLength(5);
   });
@@ -218,7 +218,7 @@ describe.skipIf(!HAVE_CORPUS)('CODA corpus conformance', () => {
       expect(new Set(identities).size, name).toBe(entries.length);
       for (const e of entries) {
         expect(e.identity).toMatch(/^[A-Z]{2}\d{2}[A-Z0-9]+\/\d{4}\/\d{3}\/\d{4}\/\d{4}$/);
-        expect(e.raw.startsWith('21')).toBe(true);
+        expect(rawText(e.raw).startsWith('21')).toBe(true);
         expect(e.bookingDate).toMatch(/^\d{4}-\d\d-\d\d$/);
         expect(Number.isInteger(e.amount)).toBe(true);
       }
@@ -352,7 +352,7 @@ describe('CODA details', () => {
     const [statement] = parse(Buffer.from(statementFile(moves, 0, 7000)));
     expect(statement.entries).toHaveLength(1);
     expect(statement.entries[0]).toMatchObject({ amount: 7000, communication: 'TOTAL' });
-    expect(statement.entries[0].raw.split('\n')).toHaveLength(2);
+    expect(rawText(statement.entries[0].raw).split('\n')).toHaveLength(2);
   });
 
   it('refuses a non-zero third decimal in a two-decimal currency', () => {

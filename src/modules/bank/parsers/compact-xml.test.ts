@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compactXml } from './compact-xml.js';
+import { compactXml as compactBytes } from './compact-xml.js';
+
+const compactXml = (xml: string) => new TextDecoder().decode(compactBytes(xml));
 
 describe('compactXml', () => {
   it('removes the whitespace between tags and keeps the text inside them', () => {

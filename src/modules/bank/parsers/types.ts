@@ -57,8 +57,15 @@ export interface ParsedEntry {
    * then content plus an occurrence counter identifies it.
    */
   identity: string | null;
-  /** The raw record(s), as text, for the audit trail. */
-  raw: string;
+  /** The raw record(s) for the audit trail: text, or its UTF-8 bytes (camt, whose records are kilobytes). */
+  raw: string | Uint8Array;
+}
+
+const UTF8 = new TextDecoder();
+
+/** A movement's raw record as text. */
+export function rawText(raw: string | Uint8Array): string {
+  return typeof raw === 'string' ? raw : UTF8.decode(raw);
 }
 
 /** What a parser yields, in order: a header, its entries, its end; then the next statement. */
