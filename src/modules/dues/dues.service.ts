@@ -82,10 +82,13 @@ export async function deriveMemberships(db: Db, actor: Actor, touched: TouchedYe
   const ids = [...touched.keys()];
   const derived: DerivedYear[] = [];
   // Thousands of people per read: an import touches most of the register, and each read may scan the allocations.
-  for (let i = 0; i < ids.length; i += 5_000) {
-    const chunk = ids.slice(i, i + 5_000);
+  // Every read is sent at once: the server runs the next while this thread takes in the rows of the one before.
+  const chunks: number[][] = [];
+  for (let i = 0; i < ids.length; i += 5_000) chunks.push(ids.slice(i, i + 5_000));
+  const reads = await Promise.all(chunks.map((chunk) => repo.selectDuesOfPeople(db, chunk)));
+  for (const [k, chunk] of chunks.entries()) {
     const payments = new Map<number, Awaited<ReturnType<typeof repo.selectDuesOfPeople>>>();
-    for (const p of await repo.selectDuesOfPeople(db, chunk)) {
+    for (const p of reads[k]) {
       const list = payments.get(p.person_id as number);
       if (list) list.push(p);
       else payments.set(p.person_id as number, [p]);

@@ -131,9 +131,10 @@ export async function applyDerivedMemberships(db: Db, actor: Actor, derived: Der
     audits.push({ action: 'membership.derived', entityType: 'person', entityId: d.personId, before: before ? toMembership(before) : null, after: toMembership(row) });
   }
   for (const d of removed) await repo.deleteMembership(db, d.personId, d.year);
-  await repo.insertMemberships(db, added);
+  const inserted = repo.insertMemberships(db, added);
+  const audited = recordChanges(db, actor, audits); // built while the server writes the memberships
+  await Promise.all([inserted, audited]);
   for (let i = 0; i < changed.length; i += UPSERT_ROWS) await repo.upsertMemberships(db, changed.slice(i, i + UPSERT_ROWS));
-  await recordChanges(db, actor, audits);
 }
 
 // The membership rows of the derived people and years, by `person/year`.
@@ -141,8 +142,8 @@ async function currentRowsOf(db: Db, derived: DerivedYear[]): Promise<Map<string
   const people = [...new Set(derived.map((d) => d.personId))];
   const years = [...new Set(derived.map((d) => d.year))];
   const current = new Map<string, Row>();
-  for (let i = 0; i < people.length; i += READ_PEOPLE) {
-    for (const row of await repo.selectMembershipsOf(db, people.slice(i, i + READ_PEOPLE), years)) current.set(`${row.person_id}/${row.year}`, row);
-  }
+  const reads: Promise<Row[]>[] = []; // sent at once, as the dues they were derived from
+  for (let i = 0; i < people.length; i += READ_PEOPLE) reads.push(repo.selectMembershipsOf(db, people.slice(i, i + READ_PEOPLE), years));
+  for (const rows of await Promise.all(reads)) for (const row of rows) current.set(`${row.person_id}/${row.year}`, row);
   return current;
 }
