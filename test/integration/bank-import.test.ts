@@ -149,6 +149,17 @@ forEachDialect('bank import and dues', (open) => {
     expect(Number(count.n)).toBe(1000);
   });
 
+  it('skips movements repeated batches later, and keeps the new ones among them', async () => {
+    // Batch 4 repeats 100 movements of batch 1 and 100 of batch 3 (the one just before it), and brings 200 new ones.
+    const id = (i: number) => (i < 3000 ? `T${i}` : i < 3100 ? `T${i - 3000 + 10}` : i < 3200 ? `T${i - 3100 + 2500}` : `T${i + 2000}`);
+    const credits = Array.from({ length: 3400 }, (_, i) => ({ id: id(i), amount: `${1 + (i % 40)}.00`, name: `Payer ${i}` }));
+    const first = await importAndAllocate(t.ctx.db, SYSTEM, camt054(credits), { filename: 'later.xml' });
+    expect(first).toMatchObject({ added: 3200, duplicates: 200 });
+    const stored = await t.ctx.db.selectFrom('bank_transactions').select('identity').execute();
+    expect(new Set(stored.map((m) => m.identity))).toEqual(new Set(Array.from({ length: 3400 }, (_, i) => id(i))));
+    expect(stored).toHaveLength(3200);
+  });
+
   it('recognises on a re-import movements whose bank references hold quotes, backslashes, commas, braces or emoji', async () => {
     const odd = ['Q"1', 'B\\2', 'C,3', '{D4}', 'E 5 NULL', 'Łódź🐝6', "F'7", 'G&amp;8'];
     const file = camt054(odd.map((id, i) => ({ id, amount: `${10 + i}.00`, name: `Payer ${i}` })));
