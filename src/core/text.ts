@@ -29,3 +29,10 @@ export function escapeLike(text: string): string {
 export function detached(text: string): string {
   return `${text} `.slice(0, -1);
 }
+
+const UTF8 = new TextDecoder();
+
+/** Text kept as UTF-8 bytes (a bank file's raw records), as a string. */
+export function utf8Text(bytes: Uint8Array): string {
+  return UTF8.decode(bytes);
+}

@@ -1,5 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
+import { utf8Text } from '../core/text.js';
 import { type Db, isSqlite, nativeSqliteOf, pgClientOf } from './database.js';
 import { copyRows, quoted } from './pg-copy.js';
 import type { Database } from './schema.js';
@@ -12,7 +13,6 @@ type Row = Record<string, unknown>;
 const PG_ROWS = 5_000;
 const SQLITE_PARAMETERS = 30_000;
 
-const UTF8 = new TextDecoder();
 const STATEMENTS = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
 
 /** A bulk insert under way: the rows' new ids, in order, once known, and the end of their writing. */
@@ -68,7 +68,7 @@ function insertNative(native: SqliteDatabase.Database, table: string, columns: s
     const row = rows[i];
     for (let c = 0; c < columns.length; c++) {
       const value = row[columns[c]];
-      values[c] = value instanceof Uint8Array ? UTF8.decode(value) : value ?? null;
+      values[c] = value instanceof Uint8Array ? utf8Text(value) : value ?? null;
     }
     ids[i] = Number(statement.run(values).lastInsertRowid);
   }
@@ -96,7 +96,7 @@ function bytesAsText(rows: Row[], columns: string[]): Row[] {
     const decoded = { ...row };
     for (const column of withBytes) {
       const value = row[column];
-      if (value instanceof Uint8Array) decoded[column] = UTF8.decode(value);
+      if (value instanceof Uint8Array) decoded[column] = utf8Text(value);
     }
     return decoded;
   });

@@ -3,7 +3,7 @@ import type Pg from 'pg';
 import { copyBinary, encoderFor, type FieldEncoder } from './copy-binary.js';
 import type { SerialClient } from './pg-serial.js';
 
-// Rows per COPY: a few megabytes of text at a time for the widest rows (movements with their raw record).
+// Rows per COPY: a few megabytes of data at a time for the widest rows (movements with their raw record).
 const COPY_ROWS = 5_000;
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { utf8Text } from '../../../core/text.js';
 import { compactXml as compactBytes } from './compact-xml.js';
 
-const compactXml = (xml: string) => new TextDecoder().decode(compactBytes(xml));
+const compactXml = (xml: string) => utf8Text(compactBytes(xml));
 
 describe('compactXml', () => {
   it('removes the whitespace between tags and keeps the text inside them', () => {

@@ -1,3 +1,5 @@
+import { utf8Text } from '../../../core/text.js';
+
 /** Statement file formats Ruche reads. */
 export const STATEMENT_FORMATS = ['coda', 'camt.053', 'camt.054', 'ofx', 'qif', 'csv'] as const;
 export type StatementFormat = (typeof STATEMENT_FORMATS)[number];
@@ -61,11 +63,9 @@ export interface ParsedEntry {
   raw: string | Uint8Array;
 }
 
-const UTF8 = new TextDecoder();
-
 /** A movement's raw record as text. */
 export function rawText(raw: string | Uint8Array): string {
-  return typeof raw === 'string' ? raw : UTF8.decode(raw);
+  return typeof raw === 'string' ? raw : utf8Text(raw);
 }
 
 /** What a parser yields, in order: a header, its entries, its end; then the next statement. */
