@@ -3,6 +3,7 @@ import { SYSTEM } from '../../src/core/actor.js';
 import { getMembership } from '../../src/modules/memberships/memberships.service.js';
 import { personReference } from '../../src/modules/dues/matcher.js';
 import { IMPORT_BATCH, importStatementFile } from '../../src/modules/bank/import.service.js';
+import { PREPARE_LEAD } from '../../src/modules/bank/statement-writer.js';
 import { importAndAllocate, reviewQueue, undoLastDecision } from '../../src/modules/dues/review.service.js';
 import { decideAllocation } from '../../src/modules/dues/allocation.service.js';
 import { createPerson } from '../../src/modules/people/people.service.js';
@@ -121,6 +122,63 @@ forEachDialect('bank import and dues', (open) => {
     await expect(failing).rejects.toThrow('matching broke on the second batch');
     const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+    expect(await t.ctx.db.selectFrom('bank_imports').selectAll().execute()).toEqual([]);
+  });
+
+  it('writes movements while their batch is prepared, reads a few batches ahead at most, and a failed preparation undoes the import', async () => {
+    const file = camt054(Array.from({ length: 7200 }, (_, i) => ({ id: `L${i}`, amount: `${1 + (i % 30)}.00`, name: `Payer ${i}` })));
+    const countMovements = async (db: typeof t.ctx.db) => Number((await db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const lead = PREPARE_LEAD * IMPORT_BATCH;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const stopWaiting = setTimeout(release, 5000); // the assertions below say what went wrong if it comes to this
+    let holding = true;
+    let readWhileHeld = 0;
+    let writtenWhileHeld = -1;
+    const sizes: number[] = [];
+    const paired: boolean[] = [];
+    const summary = await importStatementFile<string>(t.ctx.db, SYSTEM, file, {
+      filename: 'lead.xml',
+      onProgress: (read) => {
+        if (!holding) return;
+        readWhileHeld = read;
+        if (read >= lead) setTimeout(release, 100); // time enough to read on, were nothing holding the import back
+      },
+      prepare: async (db, movements) => {
+        sizes.push(movements.length);
+        if (sizes.length === 2) { // in the first batch (the first call, with no movements, starts the import)
+          await held;
+          holding = false;
+          writtenWhileHeld = await countMovements(db);
+        }
+        return movements.map((m) => `prepared ${m.identity}`);
+      },
+      onAdded: async (_db, movements, _ids, made) => {
+        paired.push(movements.every((m, i) => made[i] === `prepared ${m.identity}`));
+      },
+    }).finally(() => clearTimeout(stopWaiting));
+    expect(summary.added).toBe(7200);
+    expect(sizes[0]).toBe(0);
+    expect(sizes.reduce((a, b) => a + b)).toBe(7200);
+    expect(readWhileHeld).toBe(lead);
+    expect(writtenWhileHeld).toBeGreaterThanOrEqual(lead); // those batches' movements were in before the first was prepared
+    expect(paired).toEqual(Array(8).fill(true));
+    expect(await countMovements(t.ctx.db)).toBe(7200);
+
+    await t.ctx.db.deleteFrom('bank_transactions').execute();
+    await t.ctx.db.deleteFrom('bank_statements').execute();
+    await t.ctx.db.deleteFrom('bank_imports').execute();
+    let prepared = 0;
+    const failing = importStatementFile(t.ctx.db, SYSTEM, file, {
+      filename: 'lead.xml',
+      prepare: async (_db, movements) => {
+        prepared += movements.length;
+        if (prepared > 2 * IMPORT_BATCH) throw new Error('matching broke on the third batch');
+        return movements.map(() => null);
+      },
+    });
+    await expect(failing).rejects.toThrow('matching broke on the third batch');
+    expect(await countMovements(t.ctx.db)).toBe(0);
     expect(await t.ctx.db.selectFrom('bank_imports').selectAll().execute()).toEqual([]);
   });
 

@@ -30,14 +30,15 @@ export interface ImportRequest<P = unknown> extends ParseOptions {
   onProgress?: (entries: number) => void;
   /**
    * Called with each batch of movements as read, inside the import's transaction, usually before the import knows
-   * which of them are new: work that needs no id (matching) runs while the database writes the previous batch.
-   * Returns one item per movement; onAdded gets those of the new ones.
+   * which of them are new: work that needs no id (matching) runs while the database writes the movements. Calls come
+   * one at a time, in the file's order; the first has no movements, as the import starts, so that what the others
+   * need (the register) loads while the file is read. Returns one item per movement; onAdded gets those of the new ones.
    */
   prepare?: (db: Db, movements: NewMovement[]) => Promise<P[]>;
   /**
-   * Called with each batch of movements this import adds, inside its transaction, once their insert is queued:
-   * `ids` are their new ids in order, `prepared` what prepare made of them. The import reads on meanwhile, and waits
-   * for it before it closes the statement.
+   * Called with each batch of movements this import adds, inside its transaction, once their insert is queued and
+   * they are prepared: `ids` are their new ids in order, `prepared` what prepare made of them. Batches come in order;
+   * the import reads on meanwhile (a few batches ahead at most), and waits for every call before it commits.
    */
   onAdded?: (db: Db, movements: NewMovement[], ids: number[], prepared: P[]) => Promise<void>;
   /** Called once every movement is in, before the transaction commits (bulk work such as memberships). */
@@ -129,6 +130,7 @@ async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource
   });
   const summary: ImportSummary = { importId: request.dryRun ? null : importId, filename: request.filename, format, statements: [], added: 0, duplicates: 0, dryRun: !!request.dryRun };
   const writer = new StatementWriter(trx, importId, request);
+  writer.warmUp();
   let read = 0;
   try {
     for await (const chunk of file.events) {

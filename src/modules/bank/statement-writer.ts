@@ -1,5 +1,5 @@
-// Writes the statements of an import: batches of movements checked against what the account has, prepared (matched)
-// while the previous batch is written, and inserted in bulk.
+// Writes the statements of an import: batches of movements checked against what the account has, inserted in bulk,
+// and prepared (matched) while the database writes them.
 import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { nowIso } from '../../core/clock.js';
@@ -13,6 +13,11 @@ import type { ParsedEntry, ParsedStatementHeader } from './parsers/types.js';
 export const IMPORT_BATCH = 1_000;
 // Movements prepared (matched) at a time between two turns of the event loop.
 const PREPARE_SLICE = 50;
+/**
+ * Batches whose movements may be written before they are prepared: the database is not left waiting while this
+ * thread matches (the first batches wait for the register to be indexed), and memory stays bounded.
+ */
+export const PREPARE_LEAD = 4;
 
 function contentKey(entry: ParsedEntry): string {
   const parts = [entry.bookingDate, entry.amount, entry.currency, entry.counterpartyIban ?? entry.counterpartyAccount, entry.counterpartyName, entry.structuredReference, entry.communication];
@@ -20,8 +25,9 @@ function contentKey(entry: ParsedEntry): string {
 }
 
 /**
- * Writes one statement's movements in batches, skipping those the account already has. A batch is prepared (matched)
- * while the previous one is written: the database works on batch n while this thread matches batch n + 1.
+ * Writes one statement's movements in batches, skipping those the account already has. A batch's movements are
+ * written once checked; its preparation (matching) runs meanwhile, and what needs both (onAdded: allocations)
+ * follows, so that the database works while this thread matches, up to PREPARE_LEAD batches ahead.
  */
 export class StatementWriter<P> {
   private accountId = 0;
@@ -38,8 +44,15 @@ export class StatementWriter<P> {
   /** Whether the last batch was mostly new; a re-import's batches are checked before they are prepared. */
   private mostlyNew = true;
   private readonly accounts = new Map<string, number>();
+  /** Preparations not yet done, oldest first; each waits for the one before it. */
+  private readonly preparing: Promise<void>[] = [];
 
   constructor(private readonly db: Db, private readonly importId: number, private readonly request: ImportRequest<P>) {}
+
+  /** Starts preparing an empty batch, so that what preparing needs (the register, to match) loads while the file's first movements are read. */
+  warmUp(): void {
+    if (this.request.prepare) void this.prepareInTurn([]);
+  }
 
   /** Waits for writes still running (an import that fails must not leave any running when its transaction ends). */
   async settle(): Promise<void> {
@@ -88,8 +101,8 @@ export class StatementWriter<P> {
     await this.queued;
     this.failed();
     const probe = repo.selectExistingIdentities(this.db, this.accountId, rows.map((r) => r.identity));
-    probe.catch(() => {}); // awaited below, once the batch is prepared
-    const early = this.mostlyNew ? await this.prepare(rows) : null;
+    probe.catch(() => {}); // awaited below, while the batch is prepared
+    const early = this.mostlyNew ? this.prepareInTurn(rows) : null;
     const known = await probe.catch((error) => this.rootOf(error));
     const seen = new Set<string>();
     const keep = rows.map((r) => !known.has(r.identity) && !seen.has(r.identity) && !!seen.add(r.identity));
@@ -97,13 +110,26 @@ export class StatementWriter<P> {
     this.stats.duplicates += rows.length - fresh.length;
     this.mostlyNew = fresh.length * 2 >= rows.length;
     if (!fresh.length) return;
-    const prepared = early ? early.filter((_, i) => keep[i]) : await this.prepare(fresh);
     this.stats.added += fresh.length;
+    // The movements are written at once; what needs them prepared (allocations) follows when their preparation ends.
     const insert = repo.startInsertTransactions(this.db, fresh);
     this.queued = insert.ids;
     this.track(insert.written);
+    const prepared = early ? early.then((items) => items.filter((_, i) => keep[i])) : this.prepareInTurn(fresh);
     const { onAdded } = this.request;
-    if (onAdded) this.track(insert.ids.then((ids) => onAdded(this.db, fresh, ids, prepared)));
+    this.track(onAdded ? Promise.all([insert.ids, prepared]).then(([ids, items]) => onAdded(this.db, fresh, ids, items)) : prepared);
+    while (this.preparing.length > PREPARE_LEAD) await this.preparing[0];
+  }
+
+  // Prepares batches one after the other, in the order they were read, while the database writes their movements.
+  private prepareInTurn(rows: NewMovement[]): Promise<P[]> {
+    const previous = this.preparing.at(-1) ?? Promise.resolve();
+    const prepared = previous.then(() => this.prepare(rows));
+    const done = prepared.then(() => {}, () => {});
+    this.preparing.push(done);
+    void done.then(() => this.preparing.splice(this.preparing.indexOf(done), 1));
+    this.track(prepared);
+    return prepared;
   }
 
   // The account of a statement, looked up once per import (a file holds many statements of one account).
@@ -131,6 +157,7 @@ export class StatementWriter<P> {
   private async prepare(rows: NewMovement[]): Promise<P[]> {
     const { prepare } = this.request;
     if (!prepare) return [];
+    if (!rows.length) return prepare(this.db, []); // a warm-up
     const prepared: P[] = [];
     for (let i = 0; i < rows.length; i += PREPARE_SLICE) {
       if (i) await setImmediate();

@@ -2,6 +2,7 @@ import type { Actor } from '../../core/actor.js';
 import { nowIso } from '../../core/clock.js';
 import { notFound, ValidationError } from '../../core/errors.js';
 import { fold } from '../../core/text.js';
+import { runStepsInSlices } from '../../core/steps.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
 import type { Selectable } from 'kysely';
@@ -12,7 +13,7 @@ import { getSettings } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
 import { type AllocationDecision, allocationDecision } from './dues.schema.js';
 import { deriveMemberships, duesYearOf, getDuesPolicy, touch, type TouchedYears } from './dues.service.js';
-import { buildMatchIndex, matchCredit, personReference } from './matcher.js';
+import { buildMatchIndex, matchCredit, matchIndexing, personReference } from './matcher.js';
 import type { Directory, MatchProposal } from './matcher.types.js';
 
 type Transaction = Awaited<ReturnType<typeof transactionsByIds>>[number];
@@ -51,7 +52,9 @@ export interface AllocationContext {
 /** Loads the allocation context once (people, IBANs, rules, dues policy, fiscal year start). */
 export async function allocationContext(db: Db): Promise<AllocationContext> {
   const [directory, rules, policy, settings] = await Promise.all([loadDirectory(db), repo.selectRules(db), getDuesPolicy(db), getSettings(db)]);
-  return { index: buildMatchIndex(directory), rules, policy, startMonth: settings.fiscal_year_start_month, touched: new Map() };
+  // In slices: an import loads this while it writes its first movements, whose replies this thread must keep reading.
+  const index = await runStepsInSlices(matchIndexing(directory));
+  return { index, rules, policy, startMonth: settings.fiscal_year_start_month, touched: new Map() };
 }
 
 /** The allocations proposed for one movement, without its id (a movement read from a file has none yet). */

@@ -1,7 +1,8 @@
 /** What a credit says about who it is for, read once against the register's indexes. */
+import { runSteps, type Steps } from '../../core/steps.js';
 import { formatBelgianReference } from '../bank/references.js';
 import type { Directory, DirectoryPerson, MatchInput } from './matcher.types.js';
-import { buildNameIndex, type FieldNames, type NameIndex, scanField } from './name-index.js';
+import { type FieldNames, type NameIndex, nameIndexing, scanField } from './name-index.js';
 import { personIdFromReference } from './payment-reference.js';
 import { correctionsOf, referenceInField, referencesInText, type TypedReference } from './text-references.js';
 
@@ -41,16 +42,23 @@ export function electronicIban(iban: string): string {
 
 /** Indexes a directory once (references, IBANs, names) so that each credit is matched in microseconds. */
 export function buildMatchIndex(directory: Directory): MatchIndex {
+  return runSteps(matchIndexing(directory));
+}
+
+/** The same work in steps (see nameIndexing): an import indexes the register while the database writes. */
+export function* matchIndexing(directory: Directory): Steps<MatchIndex> {
   const byId = new Map(directory.people.map((p) => [p.id, p]));
   const byReference = new Map<string, number>();
   for (const person of directory.people) byReference.set(person.reference.replace(/\D/g, ''), person.id);
+  yield;
   const ibans = new Map<string, number[]>();
   for (const [iban, ids] of directory.ibans) {
     const live = [...new Set(ids)].filter((id) => byId.has(id));
     const key = electronicIban(iban);
     if (live.length) ibans.set(key, [...new Set([...(ibans.get(key) ?? []), ...live])]);
   }
-  return { kind: 'match-index', byId, byReference, ibans, names: buildNameIndex(directory.people) };
+  yield;
+  return { kind: 'match-index', byId, byReference, ibans, names: yield* nameIndexing(directory.people) };
 }
 
 /** Reads a credit: references in the structured field and in the texts, the payer's IBAN, names in both texts. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runStepsInSlices } from '../../core/steps.js';
 import { formatBelgianReference, rfReferenceFor } from '../bank/references.js';
-import { buildMatchIndex, MATCH_REASON_KEYS, matchCredit, matchCredits, personIdFromReference, personReference } from './matcher.js';
+import { buildMatchIndex, MATCH_REASON_KEYS, matchCredit, matchCredits, matchIndexing, personIdFromReference, personReference } from './matcher.js';
 import type { Directory, DirectoryPerson, MatchInput, MatchProposal } from './matcher.types.js';
 import { nameTokens, organisationKey } from './names.js';
 import { correctionsOf, referencesInText } from './text-references.js';
@@ -54,6 +55,19 @@ function match(fields: Partial<MatchInput>): MatchProposal {
 function people(proposal: MatchProposal): number[] {
   return proposal.shares.map((s) => s.personId);
 }
+
+describe('matcher: the register index', () => {
+  it('is the same whether built at once or a slice at a time (as an import builds it)', async () => {
+    const many: Directory = {
+      people: [...directory.people, ...Array.from({ length: 450 }, (_, i) => person(100 + i, `Personne${i % 37} Nom${i}`, `Nom${i}, Personne${i % 37}`, i % 9 ? 'individual' : 'organisation'))],
+      ibans: directory.ibans,
+    };
+    const sliced = await runStepsInSlices(matchIndexing(many), 0);
+    expect(sliced).toEqual(buildMatchIndex(many));
+    expect(sliced.names.people.size).toBe(many.people.length);
+    expect(matchCredit(credit({ counterpartyName: 'NOM449 PERSONNE5' }), sliced)).toMatchObject({ automatic: true, shares: [{ personId: 549 }] });
+  });
+});
 
 describe('payment references of people', () => {
   it('are ten digits starting with 9 (9 then the id on nine digits) and the mod-97 check, and decode back', () => {

@@ -7,7 +7,7 @@ import { nobody, withAmountHint } from './match-proposal.js';
 import { RULES } from './match-rules.js';
 import type { Directory, MatchInput, MatchProposal } from './matcher.types.js';
 
-export { buildMatchIndex, electronicIban, type MatchIndex } from './match-evidence.js';
+export { buildMatchIndex, electronicIban, type MatchIndex, matchIndexing } from './match-evidence.js';
 export { personIdFromReference, personReference } from './payment-reference.js';
 
 /** Every reason key the matcher produces, for the translation catalogues. */
