@@ -69,20 +69,47 @@ forEachDialect('indexes of bank movements', (open) => {
   it('has no index on the counterparty IBAN (migration 0013), and gets it back when that migration is undone', async () => {
     const storage = await open();
     const migrator = new Migrator({ db: storage.db, provider: { getMigrations: async () => MIGRATIONS } });
-    expect(await movementIndexes(storage)).toEqual(['bank_transactions_date']);
-    expect((await migrator.migrateDown()).error).toBeUndefined();
-    expect(await movementIndexes(storage)).toEqual(['bank_transactions_date', 'bank_transactions_iban']);
+    expect(await indexesOf(storage, 'bank_transactions')).toEqual(['bank_transactions_date']);
+    expect((await migrator.migrateTo('0012_bank_statement_key')).error).toBeUndefined();
+    expect(await indexesOf(storage, 'bank_transactions')).toEqual(['bank_transactions_date', 'bank_transactions_iban']);
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
-    expect(await movementIndexes(storage)).toEqual(['bank_transactions_date']);
+    expect(await indexesOf(storage, 'bank_transactions')).toEqual(['bank_transactions_date']);
   });
 });
 
-/** The names of the plain indexes of bank_transactions (primary and unique keys left out), in the test's schema. */
-async function movementIndexes({ db, dialect }: Storage): Promise<string[]> {
+forEachDialect('the review queue\'s index', (open) => {
+  it('holds only allocations to review (migration 0014), is used for the queue, and becomes the full index again when undone', async () => {
+    const storage = await open();
+    const migrator = new Migrator({ db: storage.db, provider: { getMigrations: async () => MIGRATIONS } });
+    expect(await indexesOf(storage, 'allocations')).toEqual(['allocations_person_year', 'allocations_to_review', 'allocations_transaction']);
+    expect(await reviewQueuePlan(storage)).toContain('allocations_to_review');
+    expect((await migrator.migrateTo('0013_bank_iban_index')).error).toBeUndefined();
+    expect(await indexesOf(storage, 'allocations')).toEqual(['allocations_person_year', 'allocations_status', 'allocations_transaction']);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await indexesOf(storage, 'allocations')).toEqual(['allocations_person_year', 'allocations_to_review', 'allocations_transaction']);
+  });
+});
+
+/** The plan of the review queue's query, with its status bound as dues.repository binds it (sequential scans discouraged). */
+async function reviewQueuePlan({ db, dialect }: Storage): Promise<string> {
+  const query = sql`select transaction_id from allocations where status = ${'to_review'} group by transaction_id order by transaction_id limit 50`;
+  if (dialect === 'postgres') {
+    await sql`set enable_seqscan = off`.execute(db);
+    const { rows } = await sql<Record<string, string>>`explain ${query}`.execute(db);
+    await sql`reset enable_seqscan`.execute(db);
+    return rows.map((row) => Object.values(row).join(' ')).join('\n');
+  }
+  const { rows } = await sql<{ detail: string }>`explain query plan ${query}`.execute(db);
+  return rows.map((row) => row.detail).join('\n');
+}
+
+/** The names of the plain indexes of a table (primary and unique keys left out), in the test's schema. */
+async function indexesOf({ db, dialect }: Storage, table: string): Promise<string[]> {
   const query = dialect === 'postgres'
-    ? sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'bank_transactions'
-      and schemaname = current_schema() and indexname not in ('bank_transactions_pkey', 'bank_transactions_identity') order by indexname`
-    : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'bank_transactions' and sql is not null order by name`;
+    ? sql<{ name: string }>`select i.indexname as name from pg_indexes i join pg_class c on c.relname = i.indexname
+      join pg_index x on x.indexrelid = c.oid where i.tablename = ${table} and i.schemaname = current_schema()
+      and c.relnamespace = current_schema()::regnamespace and not x.indisunique order by i.indexname`
+    : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null order by name`;
   return (await query.execute(db)).rows.map((row) => row.name);
 }
 

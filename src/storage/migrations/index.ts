@@ -12,6 +12,7 @@ import * as m0010 from './0010_login_security.js';
 import * as m0011 from './0011_oidc_client_quota.js';
 import * as m0012 from './0012_bank_statement_key.js';
 import * as m0013 from './0013_bank_iban_index.js';
+import * as m0014 from './0014_allocations_review_index.js';
 
 /** Every migration, in order; a new one is appended, an old one is never edited. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_oidc_client_quota': m0011,
   '0012_bank_statement_key': m0012,
   '0013_bank_iban_index': m0013,
+  '0014_allocations_review_index': m0014,
 };
