@@ -15,6 +15,20 @@ import { corpusFile, haveCorpus } from '../helpers/statements.js';
 const FILES = ['coda-ontvangen-2012.txt', 'coda-v2.3-single.txt', 'coda-v2.3-multi.txt', 'test-camt053.xml', 'test-camt053-txdtls.xml', 'test-camt053-no-ntry.xml', 'test-camt054.xml', 'test_ofx.ofx', 'test_ofx_iban.ofx'];
 const HAVE_CORPUS = haveCorpus('bank import');
 
+type Db = Parameters<typeof importStatementFile>[0];
+
+/** How many movements the database holds. */
+async function movementCount(db: Db): Promise<number> {
+  return Number((await db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+/** Removes every import with its statements and movements (a test imports the same file again). */
+async function clearImports(db: Db): Promise<void> {
+  await db.deleteFrom('bank_transactions').execute();
+  await db.deleteFrom('bank_statements').execute();
+  await db.deleteFrom('bank_imports').execute();
+}
+
 forEachDialect('bank import and dues', (open) => {
   let t: TestApp;
   beforeEach(async () => { t = await startTestApp(await open()); });
@@ -81,8 +95,7 @@ forEachDialect('bank import and dues', (open) => {
     await expect(importAndAllocate(t.ctx.db, SYSTEM, Buffer.from([0, 1, 2, 3, 255, 0, 7]), { filename: 'junk' })).rejects.toMatchObject({ status: 422 });
     const cut = camt054([{ id: 'C1', amount: '5.00', name: 'X' }]).subarray(0, 400);
     await expect(importAndAllocate(t.ctx.db, SYSTEM, cut, { filename: 'cut.xml', format: 'camt.054' })).rejects.toMatchObject({ status: 422 });
-    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(0);
+    expect(await movementCount(t.ctx.db)).toBe(0);
   });
 
   it('gives each batch its ids in order with what was prepared for it, and a failure in a later batch undoes the whole import', async () => {
@@ -109,9 +122,7 @@ forEachDialect('bank import and dues', (open) => {
     const stored = await t.ctx.db.selectFrom('bank_transactions').select(['id', 'identity']).execute();
     expect(new Map(stored.map((r) => [r.id, r.identity]))).toEqual(new Map(seen.map((s) => [s.id, s.identity])));
 
-    await t.ctx.db.deleteFrom('bank_transactions').execute();
-    await t.ctx.db.deleteFrom('bank_statements').execute();
-    await t.ctx.db.deleteFrom('bank_imports').execute();
+    await clearImports(t.ctx.db);
     let batches = 0;
     const failing = importStatementFile(t.ctx.db, SYSTEM, file, {
       filename: 'many.xml',
@@ -120,14 +131,12 @@ forEachDialect('bank import and dues', (open) => {
       },
     });
     await expect(failing).rejects.toThrow('matching broke on the second batch');
-    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(0);
+    expect(await movementCount(t.ctx.db)).toBe(0);
     expect(await t.ctx.db.selectFrom('bank_imports').selectAll().execute()).toEqual([]);
   });
 
   it('writes movements while their batch is prepared, reads a few batches ahead at most, and a failed preparation undoes the import', async () => {
     const file = camt054(Array.from({ length: 7200 }, (_, i) => ({ id: `L${i}`, amount: `${1 + (i % 30)}.00`, name: `Payer ${i}` })));
-    const countMovements = async (db: typeof t.ctx.db) => Number((await db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const lead = PREPARE_LEAD * IMPORT_BATCH;
     let release = () => {};
     const held = new Promise<void>((resolve) => { release = resolve; });
@@ -149,7 +158,7 @@ forEachDialect('bank import and dues', (open) => {
         if (sizes.length === 2) { // in the first batch (the first call, with no movements, starts the import)
           await held;
           holding = false;
-          writtenWhileHeld = await countMovements(db);
+          writtenWhileHeld = await movementCount(db);
         }
         return movements.map((m) => `prepared ${m.identity}`);
       },
@@ -163,11 +172,9 @@ forEachDialect('bank import and dues', (open) => {
     expect(readWhileHeld).toBe(lead);
     expect(writtenWhileHeld).toBeGreaterThanOrEqual(lead); // those batches' movements were in before the first was prepared
     expect(paired).toEqual(Array(8).fill(true));
-    expect(await countMovements(t.ctx.db)).toBe(7200);
+    expect(await movementCount(t.ctx.db)).toBe(7200);
 
-    await t.ctx.db.deleteFrom('bank_transactions').execute();
-    await t.ctx.db.deleteFrom('bank_statements').execute();
-    await t.ctx.db.deleteFrom('bank_imports').execute();
+    await clearImports(t.ctx.db);
     let prepared = 0;
     const failing = importStatementFile(t.ctx.db, SYSTEM, file, {
       filename: 'lead.xml',
@@ -178,7 +185,7 @@ forEachDialect('bank import and dues', (open) => {
       },
     });
     await expect(failing).rejects.toThrow('matching broke on the third batch');
-    expect(await countMovements(t.ctx.db)).toBe(0);
+    expect(await movementCount(t.ctx.db)).toBe(0);
     expect(await t.ctx.db.selectFrom('bank_imports').selectAll().execute()).toEqual([]);
   });
 
@@ -203,8 +210,7 @@ forEachDialect('bank import and dues', (open) => {
     });
     expect(again).toMatchObject({ added: 0, duplicates: 1300 });
     expect(prepared).toBe(IMPORT_BATCH); // the first batch, before the import saw that the file was known
-    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(1000);
+    expect(await movementCount(t.ctx.db)).toBe(1000);
   });
 
   it('skips movements repeated batches later, and keeps the new ones among them', async () => {
@@ -234,8 +240,7 @@ forEachDialect('bank import and dues', (open) => {
     records[3000] = 'D31/01/2026\nT10.00\nPPay\u0000er\n^\n';
     const qif = Buffer.from(`!Type:Bank\n${records.join('')}`, 'utf8');
     await expect(importAndAllocate(t.ctx.db, SYSTEM, qif, { filename: 'broken.qif', accountId })).rejects.toMatchObject({ status: 422, key: 'bank.binary_inside', params: { where: '3001' } });
-    const count = await t.ctx.db.selectFrom('bank_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(1);
+    expect(await movementCount(t.ctx.db)).toBe(1);
   });
 
   it('imports through the API with a token, and a secretary without dues:manage is refused', async () => {
