@@ -2,7 +2,7 @@
  * The register's names, indexed once, and the search for them in a counterparty name or a communication: full names
  * in either order, organisations without their legal form, "Alice et Bob Martin", initials, surnames with a title.
  */
-import { runSteps, type Steps } from '../../core/steps.js';
+import type { Steps } from '../../core/steps.js';
 import { detached } from '../../core/text.js';
 import type { DirectoryPerson } from './matcher.types.js';
 import { CONJUNCTIONS, isNameDecoration, nameSplits, nameTokens, organisationKey, speaksOfHousehold } from './names.js';
@@ -77,12 +77,7 @@ function add(map: Map<string, number[]>, key: string, id: number): void {
 // People indexed between two yields of nameIndexing (a fraction of a millisecond of work).
 const PEOPLE_PER_STEP = 100;
 
-/** Indexes the names of the register's people once, for many lookups. */
-export function buildNameIndex(people: DirectoryPerson[]): NameIndex {
-  return runSteps(nameIndexing(people));
-}
-
-/** The same work in steps, yielding every hundred people or so: an import indexes the register while it writes. */
+/** Indexes the names of the register's people once, for many lookups; in steps of a hundred people (see matchIndexing). */
 export function* nameIndexing(people: DirectoryPerson[]): Steps<NameIndex> {
   const index: NameIndex = {
     people: new Map(), pairs: new Map(), parts: new Set(), prefixes: new Set(), vocabulary: new Set(), surnames: new Map(), firstNames: new Map(), initials: new Map(), families: new Map(), orgs: new Map(), maxPartWords: 1, maxOrgWords: 1,
