@@ -37,6 +37,15 @@ export function startInsertMany<T extends Table>(db: Db, table: T, rows: Inserta
   return insert;
 }
 
+/**
+ * Before the bulk inserts of a transaction (an import): PostgreSQL forgets the query plans its connection keeps, so that
+ * the foreign-key checks of the COPYs that follow are planned during them, by index (pg-copy.ts). A check planned
+ * earlier on this pooled connection, against a parent table then tiny, would otherwise scan that table for every row.
+ */
+export async function planChecksAfresh(db: Db): Promise<void> {
+  if (!isSqlite(db)) await sql`discard plans`.execute(db);
+}
+
 /** Inserts many rows of one table and returns their new ids in order (see startInsertMany). */
 export async function insertMany<T extends Table>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<number[]> {
   const insert = startInsertMany(db, table, rows);

@@ -74,13 +74,24 @@ async function idDrawing(client: SerialClient, table: string): Promise<string> {
   return text;
 }
 
+// A COPY fires one foreign-key check per row: a query the server plans once per connection, then keeps. Planned while
+// the parent table is small (an import's own statements, a row or two when its first movements go in), the check reads
+// the whole parent table for every row: 20 million rows read for the 200,000 movements of two bench imports. Planned
+// with sequential scans off, it finds the parent by its index, whatever the table's size. The setting holds during the
+// COPY only, where the checks are the only queries planned; planChecksAfresh (bulk.ts) makes sure they are planned
+// there rather than kept from earlier (the first COPY of an import may be a statement of two movements).
 function copyIn(client: SerialClient, statement: string, data: Buffer): Promise<void> {
-  return client.run((raw: Pg.PoolClient) => new Promise((resolve, reject) => {
-    const stream = raw.query(copyFrom(statement));
-    stream.on('error', reject);
-    stream.on('finish', resolve); // once the server has acknowledged every row
-    stream.end(data);
-  }));
+  return client.run(async (raw: Pg.PoolClient) => {
+    await raw.query('set local enable_seqscan = off');
+    await new Promise<void>((resolve, reject) => {
+      const stream = raw.query(copyFrom(statement));
+      stream.on('error', reject);
+      stream.on('finish', resolve); // once the server has acknowledged every row
+      stream.end(data);
+    });
+    // (After a failure the transaction is aborted: it rolls back, with the setting.)
+    await raw.query('set local enable_seqscan to default');
+  });
 }
 
 const ENCODINGS = new WeakMap<SerialClient, Map<string, Map<string, FieldEncoder>>>();

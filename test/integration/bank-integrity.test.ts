@@ -2,8 +2,11 @@
 // migration 0012) also to that statement's own account and import.
 import { Migrator, sql } from 'kysely';
 import { expect, it } from 'vitest';
-import type { Storage } from '../../src/storage/database.js';
+import { SYSTEM } from '../../src/core/actor.js';
+import { importStatementFile } from '../../src/modules/bank/import.service.js';
+import { inTransaction, type Storage } from '../../src/storage/database.js';
 import { MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { camt054 } from '../fixtures/camt054.js';
 import { forEachDialect } from '../helpers/dialects.js';
 
 const now = '2026-01-05T10:00:00.000Z';
@@ -65,6 +68,28 @@ forEachDialect('bank movements under their statement\'s account and import', (op
   });
 }, ['postgres']);
 
+forEachDialect('key checks of an import', (open) => {
+  it('finds each movement\'s statement by its index, even where the connection planned that check against a one-row table', async () => {
+    const { db } = await open();
+    const a = await accountAndImport(db, 'BE68539007547034');
+    await sql`analyze bank_statements`.execute(db); // as autovacuum does: the table is known to be tiny
+    // Outside an import, on the connection the import takes next: from the sixth check on, PostgreSQL keeps one plan,
+    // made for a table of one row (a scan of it), that a large import would otherwise run for each of its movements.
+    const early = await inTransaction(db, async (trx) => {
+      await trx.insertInto('bank_transactions').values(Array.from({ length: 10 }, (_, i) => movement(a.accountId, a.importId, a.statementId, `early ${i}`))).execute();
+      return statementScans(trx);
+    });
+    expect(early.seq).toBeGreaterThanOrEqual(10);
+    let scans = { pid: 0, seq: -1, index: -1 };
+    const file = camt054(Array.from({ length: 300 }, (_, i) => ({ id: `K${i}`, amount: '5.00', name: `Payer ${i}` })));
+    const summary = await importStatementFile(db, SYSTEM, file, { filename: 'k.xml', onDone: async (trx) => void (scans = await statementScans(trx)) });
+    expect(summary.added).toBe(300);
+    expect(scans.pid).toBe(early.pid);
+    expect(scans.index).toBeGreaterThanOrEqual(300);
+    expect(scans.seq).toBeLessThan(50); // the import's own few reads of its statement
+  });
+}, ['postgres']);
+
 forEachDialect('indexes of bank movements', (open) => {
   it('has no index on the counterparty IBAN (migration 0013), and gets it back when that migration is undone', async () => {
     const storage = await open();
@@ -111,6 +136,13 @@ async function indexesOf({ db, dialect }: Storage, table: string): Promise<strin
       and c.relnamespace = current_schema()::regnamespace and not x.indisunique order by i.indexname`
     : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null order by name`;
   return (await query.execute(db)).rows.map((row) => row.name);
+}
+
+/** Scans of bank_statements in the current transaction (each key check of a movement is one), and its connection. */
+async function statementScans(db: Storage['db']): Promise<{ pid: number; seq: number; index: number }> {
+  const { rows } = await sql<{ pid: number; seq: string; index: string }>`select pg_backend_pid() as pid, seq_scan as seq,
+    idx_scan as index from pg_stat_xact_all_tables where relid = 'bank_statements'::regclass`.execute(db);
+  return { pid: rows[0].pid, seq: Number(rows[0].seq), index: Number(rows[0].index) };
 }
 
 /** The names of the foreign keys of bank_transactions in the test's schema. */

@@ -5,6 +5,7 @@ import { nowIso } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import type { Database } from '../../storage/schema.js';
 import { isMessageKey } from '../../i18n/index.js';
+import { planChecksAfresh } from '../../storage/bulk.js';
 import { type Db, inTransaction } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
 import type { Selectable } from 'kysely';
@@ -124,6 +125,7 @@ async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput
 type EventChunks = Iterable<StatementEvent[]> | AsyncIterable<StatementEvent[]>;
 
 async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource; events: EventChunks }, format: StatementFormat, request: ImportRequest<P>): Promise<ImportSummary> {
+  await planChecksAfresh(trx);
   const importId = await repo.insertImport(trx, {
     filename: request.filename, format, sha256: sha256Of(file.source),
     account_id: request.accountId ?? null, imported_by: actor.label, imported_at: nowIso(),
