@@ -5,7 +5,9 @@ import { expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { historyOf } from '../../src/modules/audit/audit.service.js';
 import { applyDerivedMemberships, getMembership, PAYMENT_SOURCE, setMembership } from '../../src/modules/memberships/memberships.service.js';
+import { selectDuesOfPeople } from '../../src/modules/dues/dues.repository.js';
 import { createPerson } from '../../src/modules/people/people.service.js';
+import { insertMany } from '../../src/storage/bulk.js';
 import { type Db, inTransaction } from '../../src/storage/database.js';
 import { forEachDialect } from '../helpers/dialects.js';
 
@@ -51,5 +53,46 @@ forEachDialect('memberships derived in bulk', (open) => {
     await applyDerivedMemberships(db, SYSTEM, [{ personId: p.earlier, year: 2026, member: true, date: '2026-05-10' }]);
     expect(await getMembership(db, p.earlier, 2026)).toMatchObject({ changed_on: '2026-05-10' });
     expect((await historyOf(db, 'person', p.earlier)).filter((e) => e.action === 'membership.derived')).toEqual([]);
+  });
+});
+
+const NOW = '2026-01-05T10:00:00.000Z';
+
+/** One movement per (person, date, kind, status), with its allocation: the dues of many people, and what is not dues. */
+async function paymentsOf(db: Db, personIds: number[], made: { date: string; kind: string; status: 'auto' | 'confirmed' | 'to_review' }[]): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const [accountId] = await insertMany(trx, 'bank_accounts', [{ iban: 'BE68539007547034', currency: 'EUR', created_at: NOW }]);
+    const [importId] = await insertMany(trx, 'bank_imports', [{ filename: 'x', format: 'camt.053', sha256: 'x', account_id: accountId, imported_by: 'test', imported_at: NOW, summary_json: '{}' }]);
+    const [statementId] = await insertMany(trx, 'bank_statements', [{ bank_account_id: accountId, import_id: importId, entries: 0 }]);
+    const plan = personIds.flatMap((person) => made.map((m, k) => ({ person, ...m, identity: `${person}/${k}` })));
+    const ids = await insertMany(trx, 'bank_transactions', plan.map((p) => ({
+      bank_account_id: accountId, statement_id: statementId, import_id: importId, identity: p.identity, booking_date: p.date,
+      amount_cents: 2500, currency: 'EUR', raw: '<Ntry/>', created_at: NOW,
+    })));
+    await insertMany(trx, 'allocations', plan.map((p, i) => ({
+      transaction_id: ids[i], person_id: p.person, amount_cents: 2500, kind: p.kind, category: null, fiscal_year: 2026, status: p.status,
+      matched_by: 'reference', confidence: 100, reason_json: '{}', created_at: NOW, decided_by: null,
+    })));
+  });
+}
+
+forEachDialect('dues of many people', (open) => {
+  it('reads the dues of more people than one SQLite read takes (5,000), each person\'s in date order, and nothing else', async () => {
+    const { db } = await open();
+    const people = await insertMany(db, 'people', Array.from({ length: 6_001 }, (_, i) => ({
+      kind: 'individual', display_name: `Payer ${i}`, sort_key: `payer ${i}`, search_text: `payer ${i}`, created_at: NOW, updated_at: NOW,
+    })));
+    await paymentsOf(db, people, [
+      { date: '2026-03-01', kind: 'dues', status: 'auto' },
+      { date: '2026-02-01', kind: 'dues', status: 'to_review' },
+      { date: '2026-02-02', kind: 'donation', status: 'auto' },
+      { date: '2026-01-10', kind: 'dues', status: 'confirmed' },
+    ]);
+    const rows = await selectDuesOfPeople(db, [...people.slice(1), 999_999]);
+    const dates = new Map<number, string[]>();
+    for (const row of rows) dates.set(row.person_id as number, [...(dates.get(row.person_id as number) ?? []), String(row.booking_date)]);
+    expect(dates.size).toBe(6_000);
+    expect(dates.has(people[0])).toBe(false);
+    expect(new Set([...dates.values()].map((d) => d.join(' ')))).toEqual(new Set(['2026-01-10 2026-03-01']));
   });
 });

@@ -81,26 +81,19 @@ export async function deriveMemberships(db: Db, actor: Actor, touched: TouchedYe
   const { fiscal_year_start_month: startMonth } = await getSettings(db);
   const ids = [...touched.keys()];
   const derived: DerivedYear[] = [];
-  // Thousands of people per read: an import touches most of the register, and each read may scan the allocations.
-  // Every read is sent at once: the server runs the next while this thread takes in the rows of the one before.
-  const chunks: number[][] = [];
-  for (let i = 0; i < ids.length; i += 5_000) chunks.push(ids.slice(i, i + 5_000));
-  const reads = await Promise.all(chunks.map((chunk) => repo.selectDuesOfPeople(db, chunk)));
-  for (const [k, chunk] of chunks.entries()) {
-    const payments = new Map<number, Awaited<ReturnType<typeof repo.selectDuesOfPeople>>>();
-    for (const p of reads[k]) {
-      const list = payments.get(p.person_id as number);
-      if (list) list.push(p);
-      else payments.set(p.person_id as number, [p]);
-    }
-    for (const personId of chunk) {
-      const years = touched.get(personId) as Set<number>;
-      const latest = Math.max(...years);
-      // A rolling policy may also cover the next year: it is derived when the payments make a member of it.
-      for (const year of new Set([...years].flatMap((y) => [y, y + 1]))) {
-        const paid = memberFromPayments(payments.get(personId) ?? [], year, policy, startMonth);
-        if (paid.member || year <= latest) derived.push({ personId, year, ...paid });
-      }
+  const payments = new Map<number, Awaited<ReturnType<typeof repo.selectDuesOfPeople>>>();
+  for (const p of await repo.selectDuesOfPeople(db, ids)) {
+    const list = payments.get(p.person_id as number);
+    if (list) list.push(p);
+    else payments.set(p.person_id as number, [p]);
+  }
+  for (const personId of ids) {
+    const years = touched.get(personId) as Set<number>;
+    const latest = Math.max(...years);
+    // A rolling policy may also cover the next year: it is derived when the payments make a member of it.
+    for (const year of new Set([...years].flatMap((y) => [y, y + 1]))) {
+      const paid = memberFromPayments(payments.get(personId) ?? [], year, policy, startMonth);
+      if (paid.member || year <= latest) derived.push({ personId, year, ...paid });
     }
   }
   await applyDerivedMemberships(db, actor, derived);
