@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import { insertRows } from '../../storage/bulk.js';
-import { type Db, idIn, isSqlite } from '../../storage/database.js';
+import { type Db, idIn, readForIds } from '../../storage/database.js';
 import type { AllocationsTable } from './dues.table.js';
 
 /** Inserts allocations. */
@@ -103,25 +103,12 @@ export async function selectAllocationsOfPerson(db: Db, personId: number) {
     .where('allocations.person_id', '=', personId).orderBy('bank_transactions.booking_date', 'desc').execute();
 }
 
-// SQLite binds each id as a parameter (at most 32,766 in a statement): its reads go a few thousand people at a time.
-const SQLITE_PEOPLE_PER_READ = 5_000;
-
-/**
- * Dues allocations (made or confirmed) of several people with their dates, each person's in date order (bulk
- * derivation). PostgreSQL reads them in one query, its ids as one array: each read scans the allocations, and at the
- * end of a bench import four reads of 5,000 people took 0.8-0.95 s where one takes 0.47-0.49 s.
- */
-export async function selectDuesOfPeople(db: Db, personIds: number[]) {
-  if (!isSqlite(db)) return duesOfPeople(db, personIds);
-  const rows: Awaited<ReturnType<typeof duesOfPeople>> = [];
-  for (let i = 0; i < personIds.length; i += SQLITE_PEOPLE_PER_READ) {
-    for (const row of await duesOfPeople(db, personIds.slice(i, i + SQLITE_PEOPLE_PER_READ))) rows.push(row);
-  }
-  return rows;
+/** Dues allocations (made or confirmed) of several people with their dates, each person's in date order (bulk derivation). */
+export function selectDuesOfPeople(db: Db, personIds: number[]) {
+  return readForIds(db, personIds, (ids) => duesOfPeople(db, ids));
 }
 
 async function duesOfPeople(db: Db, personIds: number[]) {
-  if (!personIds.length) return [];
   return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
     .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.fiscal_year', 'bank_transactions.booking_date'])
     .where(idIn(db, 'allocations.person_id', personIds))

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import { insertRows } from '../../storage/bulk.js';
-import { type Db, idIn } from '../../storage/database.js';
+import { type Db, idIn, readForIds } from '../../storage/database.js';
 import type { MembershipsTable } from './memberships.table.js';
 
 /** One person's membership row for a year. */
@@ -48,8 +48,8 @@ export async function deleteMembership(db: Db, personId: number, year: number): 
 
 /** Membership rows of several people for the given years (bulk derivation). */
 export async function selectMembershipsOf(db: Db, personIds: number[], years: number[]) {
-  if (!personIds.length || !years.length) return [];
-  return db.selectFrom('memberships').selectAll().where(idIn(db, 'person_id', personIds)).where('year', 'in', years).execute();
+  if (!years.length) return [];
+  return readForIds(db, personIds, (ids) => db.selectFrom('memberships').selectAll().where(idIn(db, 'person_id', ids)).where('year', 'in', years).execute());
 }
 
 /** Inserts many new membership rows (COPY on PostgreSQL): a bulk derivation's people who had none for the year. */

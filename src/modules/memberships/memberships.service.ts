@@ -99,8 +99,7 @@ export interface DerivedYear {
   date: string | null;
 }
 
-// People whose current rows are read at a time; rows per multi-row upsert (SQLite takes 32,766 parameters a statement).
-const READ_PEOPLE = 5_000;
+// Rows per multi-row upsert (SQLite takes 32,766 parameters a statement).
 const UPSERT_ROWS = 2_000;
 
 /**
@@ -142,8 +141,6 @@ async function currentRowsOf(db: Db, derived: DerivedYear[]): Promise<Map<string
   const people = [...new Set(derived.map((d) => d.personId))];
   const years = [...new Set(derived.map((d) => d.year))];
   const current = new Map<string, Row>();
-  const reads: Promise<Row[]>[] = []; // sent at once, as the dues they were derived from
-  for (let i = 0; i < people.length; i += READ_PEOPLE) reads.push(repo.selectMembershipsOf(db, people.slice(i, i + READ_PEOPLE), years));
-  for (const rows of await Promise.all(reads)) for (const row of rows) current.set(`${row.person_id}/${row.year}`, row);
+  for (const row of await repo.selectMembershipsOf(db, people, years)) current.set(`${row.person_id}/${row.year}`, row);
   return current;
 }
