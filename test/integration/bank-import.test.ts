@@ -7,6 +7,7 @@ import { PREPARE_LEAD } from '../../src/modules/bank/statement-writer.js';
 import { importAndAllocate, reviewQueue, undoLastDecision } from '../../src/modules/dues/review.service.js';
 import { decideAllocation } from '../../src/modules/dues/allocation.service.js';
 import { createPerson } from '../../src/modules/people/people.service.js';
+import type { Db } from '../../src/storage/database.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { camt054 } from '../fixtures/camt054.js';
@@ -14,8 +15,6 @@ import { corpusFile, haveCorpus } from '../helpers/statements.js';
 
 const FILES = ['coda-ontvangen-2012.txt', 'coda-v2.3-single.txt', 'coda-v2.3-multi.txt', 'test-camt053.xml', 'test-camt053-txdtls.xml', 'test-camt053-no-ntry.xml', 'test-camt054.xml', 'test_ofx.ofx', 'test_ofx_iban.ofx'];
 const HAVE_CORPUS = haveCorpus('bank import');
-
-type Db = Parameters<typeof importStatementFile>[0];
 
 /** How many movements the database holds. */
 async function movementCount(db: Db): Promise<number> {
