@@ -1,6 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Actor } from '../core/actor.js';
+import { AppError } from '../core/errors.js';
 import type { Permission } from '../core/permissions.js';
+import { type Locale, negotiateLocale, t } from '../i18n/index.js';
 import type { AppContext } from '../http/context.js';
 import type { Principal } from '../modules/accounts/principal.js';
 
@@ -39,4 +41,18 @@ export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** The operator's language, from the usual locale variables (fr_BE.UTF-8 -> fr), read at each call. */
+export function cliLocale(): Locale {
+  return negotiateLocale(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG);
+}
+
+/** An error as the operator reads it: an AppError's message (and its fields) in the operator's language, else its own text. */
+export function describeError(error: unknown, locale: Locale = cliLocale()): string {
+  if (error instanceof AppError) {
+    const fields = Object.entries(error.fields).map(([field, key]) => `  ${field}: ${t(locale, key)}`);
+    return [t(locale, error.key, error.params), ...fields].join('\n');
+  }
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,9 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
-import { AppError } from '../core/errors.js';
 import { PERMISSIONS } from '../core/permissions.js';
-import { negotiateLocale, t } from '../i18n/index.js';
 import { accountMailCommands } from '../modules/account-mail/account-mail.cli.js';
 import { accountsCommands } from '../modules/accounts/accounts.cli.js';
 import { principalForUsername } from '../modules/accounts/accounts.service.js';
@@ -16,7 +14,7 @@ import { groupsCommands } from '../modules/groups/groups.cli.js';
 import { invitationsCommands } from '../modules/invitations/invitations.cli.js';
 import { registrationsCommands } from '../modules/registrations/registrations.cli.js';
 import { twoFactorCommands } from '../modules/two-factor/two-factor.cli.js';
-import { type Command, println } from './command.js';
+import { type Command, describeError, println } from './command.js';
 import { openContext } from './context.js';
 import { maintenanceCommands } from './maintenance.cli.js';
 
@@ -44,16 +42,7 @@ function operator(): Principal {
   return { accountId: 0, username: `cli:${userInfo().username}`, personId: null, roles: [], permissions: new Set(PERMISSIONS), locale: null, via: 'cli' };
 }
 
-// Errors speak the operator's language, from the usual locale variables (fr_BE.UTF-8 -> fr).
-const CLI_LOCALE = negotiateLocale(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG);
-
-function describeError(error: unknown): string {
-  if (error instanceof AppError) {
-    const fields = Object.entries(error.fields).map(([field, key]) => `  ${field}: ${t(CLI_LOCALE, key)}`);
-    return [t(CLI_LOCALE, error.key, error.params), ...fields].join('\n');
-  }
-  return error instanceof Error ? error.message : String(error);
-}
+// Errors speak the operator's language (describeError, command.ts).
 
 /** Runs the `ruche` command line; returns the exit code. */
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr, stdin: process.stdin }): Promise<number> {

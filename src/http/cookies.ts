@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Params } from '../i18n/index.js';
 
 export const SESSION_COOKIE = 'ruche_session';
 export const ANON_COOKIE = 'ruche_anon';
@@ -20,7 +21,7 @@ export function cookieOptions(request: FastifyRequest, maxAgeSeconds?: number) {
 export interface Flash {
   kind: 'info' | 'error';
   key: string;
-  params?: Record<string, string | number>;
+  params?: Params;
 }
 
 /** Leaves a flash message for the next page. */

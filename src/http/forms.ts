@@ -1,3 +1,4 @@
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ValidationError } from '../core/errors.js';
 import type { SafeHtml } from '../views/html.js';
@@ -10,6 +11,22 @@ import type { MessageKey, Params } from '../i18n/index.js';
 export function formBody(request: FastifyRequest): Record<string, unknown> {
   const { _csrf: _ignored, ...fields } = (request.body ?? {}) as Record<string, unknown>;
   return fields;
+}
+
+const uploadNames = new WeakMap<FastifyRequest, Map<string, string>>();
+
+/** Reads an uploaded file into the form body (multipart's onFile), keeping the name the browser gave it. */
+export async function keepUploadName(this: FastifyRequest, part: MultipartFile): Promise<void> {
+  await part.toBuffer();
+  if (!part.filename) return;
+  let names = uploadNames.get(this);
+  if (!names) uploadNames.set(this, (names = new Map()));
+  names.set(part.fieldname, part.filename);
+}
+
+/** The file name of an uploaded file field as the browser sent it (not sanitised), if any. */
+export function uploadName(request: FastifyRequest, field: string): string | undefined {
+  return uploadNames.get(request)?.get(field);
 }
 
 /** Runs a form action: on success flash and redirect (POST-redirect-GET), on a validation error re-render with the values and errors. */

@@ -47,6 +47,7 @@ import { STYLESHEET } from '../views/stylesheet.js';
 import type { AppContext } from './context.js';
 import { contentSecurityPolicy } from './csp.js';
 import { installErrorHandler } from './errors.js';
+import { keepUploadName } from './forms.js';
 import { installHooks } from './hooks.js';
 
 /** Largest accepted upload (member lists, later bank statements). */
@@ -80,7 +81,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   });
   await app.register(cookie, { secret: ctx.secret });
   await app.register(formbody);
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50 } });
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', onFile: keepUploadName, limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50 } });
   await app.register(rateLimit, { global: false });
   await mountOidc(app, ctx); // before Ruche's hooks: the provider answers /oidc itself and reads the raw body
   installHooks(app, ctx);

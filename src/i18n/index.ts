@@ -2,6 +2,10 @@ import { accountMailMessages } from '../modules/account-mail/account-mail.i18n.j
 import { accountsMessages } from '../modules/accounts/accounts.i18n.js';
 import { bankMessages } from '../modules/bank/bank.i18n.js';
 import { duesMessages } from '../modules/dues/dues.i18n.js';
+import { reviewUiMessages } from '../modules/dues/review-ui.i18n.js';
+import { overviewMessages } from '../modules/dues/overview.i18n.js';
+import { importPreviewMessages } from '../modules/bank/import-preview.i18n.js';
+import { duesCliMessages } from '../modules/dues/cli.i18n.js';
 import { groupsMessages } from '../modules/groups/groups.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
 import { mailMessages } from '../modules/mail/mail.i18n.js';
@@ -19,7 +23,8 @@ export { LOCALES, type Locale } from './define.js';
 const catalogues = [
   coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, securityMessages,
   twoFactorMessages, groupsMessages, invitationsMessages, registrationsMessages, mailMessages,
-  accountMailMessages, oidcMessages,
+  accountMailMessages, oidcMessages, reviewUiMessages, overviewMessages, importPreviewMessages,
+  duesCliMessages,
 ];
 
 type Merged = (typeof catalogues)[number]['en'];
@@ -33,13 +38,23 @@ for (const catalogue of catalogues) {
   }
 }
 
-export type Params = Record<string, string | number>;
+/** A message inside another (a place in a file, a list of names), translated in the same language as it. */
+export interface NestedMessage {
+  key: MessageKey;
+  params?: Params;
+}
+
+export type Params = Record<string, string | number | NestedMessage>;
 
 /** Translates a key into a locale, filling `{name}` placeholders. */
 export function t(locale: Locale, key: MessageKey, params?: Params): string {
   const text = tables[locale].get(key) ?? tables.en.get(key) ?? key;
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in params ? String(params[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in params ? paramText(locale, params[name]) : whole));
+}
+
+function paramText(locale: Locale, value: Params[string]): string {
+  return typeof value === 'object' ? t(locale, value.key, value.params) : String(value);
 }
 
 /** True when the string is a known message key (used for errors carrying a key). */

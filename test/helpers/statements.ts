@@ -61,3 +61,14 @@ export function collectStatements(events: Iterable<StatementEvent>): ParsedState
   expect(current).toBeNull();
   return result;
 }
+
+/** An OFX statement that lacks its currency and account (<STMTRS> opens on line 5). */
+export const OFX_WITHOUT_ACCOUNT = `<?xml version="1.0" encoding="ASCII"?>
+<?OFX OFXHEADER="200" VERSION="211" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>
+<OFX>
+<BANKMSGSRSV1><STMTTRNRS><TRNUID>0</TRNUID>
+<STMTRS>
+<BANKTRANLIST><DTSTART>20130801</DTSTART><DTEND>20130831</DTEND>
+<STMTTRN><TRNTYPE>POS</TRNTYPE><DTPOSTED>20130824</DTPOSTED><TRNAMT>-80</TRNAMT><FITID>1</FITID><NAME>A</NAME></STMTTRN>
+</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>
+`;

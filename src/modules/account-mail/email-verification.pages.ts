@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors.js';
 import { setFlash } from '../../http/cookies.js';
 import { formBody } from '../../http/forms.js';
 import { requestActor } from '../../http/request.js';
-import type { MessageKey } from '../../i18n/index.js';
+import type { MessageKey, Params } from '../../i18n/index.js';
 import { inTransaction } from '../../storage/database.js';
 import { csrfField } from '../../views/form.js';
 import { html } from '../../views/html.js';
@@ -21,7 +21,7 @@ function emailRow(request: FastifyRequest, row: AccountEmail, canSend: boolean) 
   return html`<tr><td>${row.email}</td><td>${status}</td><td>${send}</td></tr>`;
 }
 
-async function emailsPage(request: FastifyRequest, problem?: { key: MessageKey; params?: Record<string, string | number> }, status = 200) {
+async function emailsPage(request: FastifyRequest, problem?: { key: MessageKey; params?: Params }, status = 200) {
   const t = request.t;
   const emails = await emailsOfAccount(request.ctx.db, request.principal!.accountId);
   const canSend = mailConfigured(request.ctx.config);

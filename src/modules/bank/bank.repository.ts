@@ -43,6 +43,14 @@ export function startInsertStatement(db: Db, row: Insertable<BankStatementsTable
   return startInsertMany(db, 'bank_statements', [row]);
 }
 
+/** Whether an account has a statement of this reference and date (and, without a reference, this opening balance). */
+export async function statementExists(db: Db, accountId: number, ref: string | null, date: string | null, opening: number | null): Promise<boolean> {
+  let query = db.selectFrom('bank_statements').select('id').where('bank_account_id', '=', accountId)
+    .where('statement_ref', ref === null ? 'is' : '=', ref).where('statement_date', date === null ? 'is' : '=', date);
+  if (ref === null) query = query.where('opening_cents', opening === null ? 'is' : '=', opening);
+  return !!(await query.limit(1).executeTakeFirst());
+}
+
 /** Completes a statement with its entry count and balance check. */
 export async function updateStatement(db: Db, id: number, changes: { entries: number; balance_ok: number | null; closing_cents: number | null; closing_date: string | null }) {
   await db.updateTable('bank_statements').set(changes).where('id', '=', id).execute();

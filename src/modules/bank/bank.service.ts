@@ -69,3 +69,28 @@ export async function saveCsvProfileInput(db: Db, actor: Actor, input: unknown):
 export function guessProfile(bytes: Buffer) {
   return guessCsvProfile(bytes);
 }
+
+/**
+ * A statement file's name as a browser or an API client gave it, made safe to keep and show: no folders, no control or
+ * direction characters, 200 characters at most; the fallback when nothing is left.
+ */
+export function statementFileName(name: string | null | undefined, fallback: string): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim().slice(0, 200).trim();
+  return clean && !/^\.+$/.test(clean) ? clean : fallback;
+}
+
+/** The file name of a Content-Disposition header (`filename*=UTF-8''...` preferred to `filename="..."`), if any. */
+export function dispositionFileName(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const extended = /filename\*\s*=\s*[\w-]*'[^']*'([^;\s]+)/i.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1]);
+    } catch {
+      // a malformed encoding: the plain parameter, if any
+    }
+  }
+  const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header);
+  return plain ? (plain[1]?.replace(/\\(.)/g, '$1') ?? plain[2]?.trim()) : undefined;
+}

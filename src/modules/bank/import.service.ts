@@ -11,6 +11,7 @@ import { recordChange } from '../audit/audit.service.js';
 import type { Selectable } from 'kysely';
 import type { BankTransactionsTable } from './bank.table.js';
 import * as repo from './bank.repository.js';
+import { statementErrorParams } from './locations.js';
 import { detectFormat } from './parsers/detect.js';
 import { parseStatementSource, type ParseStatementOptions } from './parsers/index.js';
 import { type ByteSource, bufferSource, fileSource } from './parsers/source.js';
@@ -27,8 +28,8 @@ export interface ImportRequest<P = unknown> extends ParseOptions {
   /** The collective's account for formats that do not name it (QIF, most CSV). */
   accountId?: number;
   dryRun?: boolean;
-  /** Called every few hundred movements with the number read so far (progress bars). */
-  onProgress?: (entries: number) => void;
+  /** Called every few hundred movements with the number read so far and the bytes of their records (progress bars). */
+  onProgress?: (entries: number, bytes: number) => void;
   /**
    * Called with each batch of movements as read, inside the import's transaction, usually before the import knows
    * which of them are new: work that needs no id (matching) runs while the database writes the movements. Calls come
@@ -93,9 +94,10 @@ export async function importStatementFile<P>(db: Kysely<Database>, actor: Actor,
   const head = source.head;
   const format = request.format ?? detectFormat(head) ?? (/^\s*</.test(head.subarray(0, 256).toString('latin1').replace(/^\uFEFF/, '')) ? 'camt.053' : null);
   if (!format) throw new AppError(422, 'bank_unknown_format', 'bank.unknown_format');
+  const currency = await chosenCurrency(db, request);
   try {
     return await inTransaction(db, async (trx) => {
-      const summary = await runImport(trx, actor, { input, source }, format, request);
+      const summary = await runImport(trx, actor, { input, source }, format, { ...request, ...(currency ? { currency } : {}) });
       if (request.dryRun) throw new DryRunDone(summary);
       return summary;
     });
@@ -108,8 +110,7 @@ export async function importStatementFile<P>(db: Kysely<Database>, actor: Actor,
 
 /** The AppError for a file that cannot be read: the parser's own message when it has one, naming where. */
 export function unreadable(error: StatementError): AppError {
-  const params = { where: error.where ?? '-', detail: error.detail ?? '' };
-  return new AppError(422, 'bank_unreadable', isMessageKey(error.key) ? error.key : 'bank.unreadable', params);
+  return new AppError(422, 'bank_unreadable', isMessageKey(error.key) ? error.key : 'bank.unreadable', statementErrorParams(error));
 }
 
 async function runImport<P>(trx: Db, actor: Actor, file: { input: StatementInput; source: ByteSource }, format: StatementFormat, request: ImportRequest<P>): Promise<ImportSummary> {
@@ -134,6 +135,7 @@ async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource
   const writer = new StatementWriter(trx, importId, request);
   writer.warmUp();
   let read = 0;
+  let bytes = 0; // of the movements' raw records: the share of the file read, near enough for a progress bar
   try {
     for await (const chunk of file.events) {
       for (const event of chunk) {
@@ -141,7 +143,8 @@ async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource
         else if (event.type === 'entry') {
           const flushing = writer.add(event.entry); // a promise only when a batch is full: no await per entry
           if (flushing) await flushing;
-          if (++read % IMPORT_BATCH === 0) request.onProgress?.(read);
+          bytes += event.entry.raw.length;
+          if (++read % IMPORT_BATCH === 0) request.onProgress?.(read, bytes);
         } else summary.statements.push(await writer.close(event.closing));
       }
     }
@@ -149,7 +152,7 @@ async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource
   } finally {
     await writer.settle();
   }
-  request.onProgress?.(read);
+  request.onProgress?.(read, bytes);
   await request.onDone?.(trx);
   summary.added = summary.statements.reduce((n, s) => n + s.added, 0);
   summary.duplicates = summary.statements.reduce((n, s) => n + s.duplicates, 0);
@@ -158,9 +161,18 @@ async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource
   return summary;
 }
 
+// The chosen account's currency: amounts of a file that names none (QIF, most CSV) are in it.
+async function chosenCurrency(db: Db, request: { currency?: string; accountId?: number }): Promise<string | undefined> {
+  if (request.currency || request.accountId === undefined) return request.currency;
+  return (await repo.selectBankAccount(db, request.accountId))?.currency;
+}
+
 /** The parse options of a request (plain data: they may go to a parse thread). */
 function parseOptionsOf(request: ParseOptions): ParseOptions {
-  return { ...(request.qifDateOrder ? { qifDateOrder: request.qifDateOrder } : {}), ...(request.csvProfile ? { csvProfile: request.csvProfile } : {}) };
+  return {
+    ...(request.qifDateOrder ? { qifDateOrder: request.qifDateOrder } : {}), ...(request.csvProfile ? { csvProfile: request.csvProfile } : {}),
+    ...(request.currency ? { currency: request.currency } : {}),
+  };
 }
 
 /** The file's events: parsed in a thread of its own when the file is large (started now), so that parsing overlaps the rest. */

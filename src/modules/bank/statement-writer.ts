@@ -65,18 +65,29 @@ export class StatementWriter<P> {
     this.failed();
   }
 
+  /**
+   * Starts a statement. Its row is written with its first new movement (or, for a statement without movements, at its
+   * end when the account does not have it yet): a statement whose movements were all known adds no row.
+   */
   async open(header: ParsedStatementHeader): Promise<void> {
     this.header = header;
     this.accountId = await this.accountOf(header);
+    this.statementId = 0;
+    this.occurrences.clear();
+    this.stats = { entries: 0, added: 0, duplicates: 0, sum: 0 };
+  }
+
+  // Writes the statement's row (its movements point to it: on PostgreSQL, a movement's statement is of its own import).
+  private async insertStatement(closing: { amount: number; date: string | null } | null = null, balanceOk: boolean | null = null): Promise<void> {
+    const header = this.header as ParsedStatementHeader;
     const statement = repo.startInsertStatement(this.db, {
       bank_account_id: this.accountId, import_id: this.importId, statement_ref: header.statementId, statement_date: header.date,
       opening_cents: header.opening?.amount ?? null, opening_date: header.opening?.date ?? null,
-      closing_cents: null, closing_date: null, entries: 0, balance_ok: null,
+      closing_cents: closing?.amount ?? null, closing_date: closing?.date ?? null,
+      entries: this.stats.entries, balance_ok: balanceOk === null ? null : Number(balanceOk),
     });
     this.track(statement.written);
     [this.statementId] = await statement.ids.catch((error) => this.rootOf(error));
-    this.occurrences.clear();
-    this.stats = { entries: 0, added: 0, duplicates: 0, sum: 0 };
   }
 
   /** Queues a movement; returns the batch's flush when this one filled it (await it), else nothing. */
@@ -111,6 +122,10 @@ export class StatementWriter<P> {
     this.mostlyNew = fresh.length * 2 >= rows.length;
     if (!fresh.length) return;
     this.stats.added += fresh.length;
+    if (!this.statementId) {
+      await this.insertStatement();
+      for (const row of fresh) row.statement_id = this.statementId;
+    }
     // The movements are written at once; what needs them prepared (allocations) follows when their preparation ends.
     const insert = repo.startInsertTransactions(this.db, fresh);
     this.queued = insert.ids;
@@ -139,6 +154,13 @@ export class StatementWriter<P> {
     let id = this.accounts.get(key);
     if (id === undefined) this.accounts.set(key, (id = await resolveAccount(this.db, header, this.request.accountId)));
     return id;
+  }
+
+  // Whether the account already has this statement (one without movements: its row is all there is of it).
+  private async known(header: ParsedStatementHeader): Promise<boolean> {
+    await this.queued;
+    return repo.statementExists(this.db, this.accountId, header.statementId, header.date, header.opening?.amount ?? null)
+      .catch((error) => this.rootOf(error));
   }
 
   private rowsOf(batch: { entry: ParsedEntry; identity: string }[]): NewMovement[] {
@@ -193,10 +215,14 @@ export class StatementWriter<P> {
     const header = this.header as ParsedStatementHeader;
     const opening = header.opening?.amount ?? null;
     const balanceOk = opening !== null && closing ? opening + this.stats.sum === closing.amount : null;
-    this.track(repo.updateStatement(this.db, this.statementId, {
-      entries: this.stats.entries, balance_ok: balanceOk === null ? null : Number(balanceOk),
-      closing_cents: closing?.amount ?? null, closing_date: closing?.date ?? null,
-    }));
+    if (this.statementId) {
+      this.track(repo.updateStatement(this.db, this.statementId, {
+        entries: this.stats.entries, balance_ok: balanceOk === null ? null : Number(balanceOk),
+        closing_cents: closing?.amount ?? null, closing_date: closing?.date ?? null,
+      }));
+    } else if (!this.stats.entries && !(await this.known(header))) {
+      await this.insertStatement(closing, balanceOk); // a statement without movements: known by its reference and date
+    }
     return {
       account: header.account.iban ?? header.account.number ?? String(this.accountId), currency: header.account.currency,
       statementRef: header.statementId, date: header.date, opening, closing: closing?.amount ?? null,

@@ -2,22 +2,24 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { validate } from '../../core/validate.js';
 import { setFlash } from '../../http/cookies.js';
-import { formBody } from '../../http/forms.js';
+import { formBody, uploadName } from '../../http/forms.js';
 import { requestActor } from '../../http/request.js';
-import type { MessageKey } from '../../i18n/index.js';
+import { isMessageKey, type MessageKey } from '../../i18n/index.js';
 import { csrfField } from '../../views/form.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { formatMoney } from '../../views/money.js';
-import { csvProfileNames, listBankAccounts } from '../bank/bank.service.js';
+import { csvProfileNames, listBankAccounts, statementFileName } from '../bank/bank.service.js';
 import { importOptions } from '../bank/bank.schema.js';
 import { STATEMENT_FORMATS } from '../bank/parsers/types.js';
 import { discardUpload, loadUpload, storeUpload } from '../people-exchange/exchange.service.js';
+import { previewImport, type ProposedMatch } from './import-preview.service.js';
 import { importRequestOf } from './import-request.js';
 import { importAndAllocate } from './review.service.js';
 import * as reviewRepo from './dues.repository.js';
 
 type Summary = Awaited<ReturnType<typeof importAndAllocate>>;
+type Preview = Awaited<ReturnType<typeof previewImport>>;
 
 async function uploadForm(request: FastifyRequest, error?: string): Promise<SafeHtml> {
   const t = request.t;
@@ -43,6 +45,19 @@ ${summary.statements.map((s) => html`<tr><td>${s.account}</td><td>${s.statementR
 </tbody></table><p>${t('bank.matched_auto')}: ${summary.automatic} · ${t('bank.to_review')}: ${summary.toReview}</p>`;
 }
 
+/** The proposals of a preview: for each new credit, who it would be for, how sure Ruche is and why. */
+export function proposalsTable(request: FastifyRequest, preview: Preview): SafeHtml {
+  const t = request.t;
+  if (!preview.proposals.length) return html`<h2>${t('import_preview.proposals')}</h2><p class="muted">${t('import_preview.none')}</p>`;
+  const reason = (r: ProposedMatch['reason']) => (isMessageKey(r.key) ? t(r.key, r.params) : r.key);
+  const people = (p: ProposedMatch) => (p.people.length ? p.people.map((s, i) => html`${i ? ', ' : ''}${s.displayName}${p.people.length > 1 ? ` (${formatMoney(s.amountCents, p.currency, request.locale)})` : ''}`) : html`<span class="muted">${t('import_preview.nobody')}</span>`);
+  const kind = (p: ProposedMatch) => `${p.kind ? t(`dues.kind.${p.kind}` as MessageKey) : ''}${p.category ? ` (${p.category})` : ''}`;
+  const rows = preview.proposals.map((p) => html`<tr><td>${p.bookingDate}</td><td>${formatMoney(p.amountCents, p.currency, request.locale)}</td><td>${p.counterpartyName ?? ''}${p.communication ? html`<br><span class="muted">${p.communication}</span>` : ''}</td>
+<td>${people(p)}</td><td>${kind(p)}</td><td>${p.confidence}%</td><td>${reason(p.reason)}</td><td><span class="tag">${t(p.status === 'auto' ? 'import_preview.auto' : 'import_preview.review')}</span></td></tr>`);
+  return html`<h2>${t('import_preview.proposals')}</h2><table class="responsive proposals"><thead><tr><th>${t('bank.date')}</th><th>${t('bank.amount')}</th><th>${t('bank.counterparty')}</th><th>${t('import_preview.people')}</th><th>${t('dues.kind')}</th><th>${t('import_preview.confidence')}</th><th>${t('import_preview.reason')}</th><th>${t('import_preview.outcome')}</th></tr></thead><tbody>
+${rows}</tbody></table>${preview.proposalsNotShown ? html`<p class="muted">${t('import_preview.more', { count: preview.proposalsNotShown })}</p>` : ''}`;
+}
+
 function optionsQuery(values: Record<string, unknown>): string {
   const params = new URLSearchParams();
   for (const key of ['format', 'account', 'qif_date_order', 'profile']) if (typeof values[key] === 'string' && values[key]) params.set(key, values[key] as string);
@@ -60,8 +75,8 @@ async function preview(request: FastifyRequest<{ Params: { id: string }; Queryst
   const options = validate(importOptions, request.query);
   let body: SafeHtml;
   try {
-    const summary = await importAndAllocate(request.ctx.db, requestActor(request), upload.bytes, { ...(await importRequestOf(request.ctx.db, upload.filename, options)), dryRun: true });
-    body = html`<p>${t('bank.preview_intro')}</p>${summaryTable(request, summary)}
+    const summary = await previewImport(request.ctx.db, requestActor(request), upload.bytes, await importRequestOf(request.ctx.db, upload.filename, options));
+    body = html`<p>${t('bank.preview_intro')}</p>${summaryTable(request, summary)}${proposalsTable(request, summary)}
 <form method="post" action="/bank/import/${upload.id}?${optionsQuery(request.query)}">${csrfField(request)}<div class="actions"><button autofocus>${t('bank.confirm_import')}</button><a class="button secondary" href="/bank">${t('form.cancel')}</a></div></form>`;
   } catch (error) {
     body = await uploadForm(request, errorMessage(request, error));
@@ -85,7 +100,7 @@ export async function bankImportPages(app: FastifyInstance): Promise<void> {
       await sendPage(request, reply, { title: request.t('bank.title'), body: html`<h1>${request.t('bank.import_title')}</h1>${await uploadForm(request, request.t('validation.required'))}`, status: 422 });
       return;
     }
-    const id = await storeUpload(request.ctx.db, request.principal!.accountId, 'statement', file);
+    const id = await storeUpload(request.ctx.db, request.principal!.accountId, statementFileName(uploadName(request, 'file'), 'statement'), file);
     await reply.redirect(`/bank/import/${id}?${optionsQuery(fields)}`, 303);
   });
   app.get<{ Params: { id: string }; Querystring: Record<string, string> }>('/bank/import/:id', { config: { access: 'dues:manage' } }, preview);

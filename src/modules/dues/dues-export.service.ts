@@ -5,7 +5,7 @@ import { toCsv } from '../../exchange/csv-write.js';
 import { toOds } from '../../exchange/ods-write.js';
 import { toXlsx } from '../../exchange/xlsx-write.js';
 import { minorToDecimal } from '../bank/parsers/money.js';
-import { duesOverview } from './overview.service.js';
+import { DUES_STATUS_LABELS, duesOverview } from './overview.service.js';
 
 const TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -18,8 +18,7 @@ export async function exportDues(db: Db, year: number, format: string, t: Transl
   if (!(format in TYPES)) throw new ValidationError({ format: 'validation.choice' });
   const overview = await duesOverview(db, year);
   const headers = [t('people.display_name'), t('memberships.status'), t('dues.amount_paid'), t('dues.payments')];
-  const status: Record<string, MessageKey> = { paid: 'dues.paid', not_paid: 'dues.not_paid', lapsed: 'dues.lapsed' };
-  const rows: (string | number | null)[][] = overview.lines.map((l) => [l.display_name, t(status[l.status]), minorToDecimal(l.amount_cents, l.currency), l.payments.map((p) => p.date).join(' ')]);
+  const rows: (string | number | null)[][] = overview.lines.map((l) => [l.display_name, t(DUES_STATUS_LABELS[l.status]), minorToDecimal(l.amount_cents, l.currency), l.payments.map((p) => p.date).join(' ')]);
   rows.push([], ...overview.totals.map((x) => [t(`dues.kind.${x.kind}` as MessageKey), x.category ?? '', minorToDecimal(x.amount_cents, x.currency), `${x.count} × ${x.currency}`]));
   const name = `dues-${year}`;
   const body = format === 'csv' ? toCsv(headers, rows) : format === 'xlsx' ? await toXlsx(name, headers, rows) : Buffer.from(toOds(name, headers, rows));

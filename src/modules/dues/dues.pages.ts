@@ -11,14 +11,15 @@ import { currentFiscalYear } from '../memberships/memberships.service.js';
 import { DUES_MODES, yearOf } from './dues.schema.js';
 import { exportDues } from './dues-export.service.js';
 import { getDuesPolicy, updateDuesPolicy } from './dues.service.js';
-import { duesOverview } from './overview.service.js';
+import { DUES_STATUS_LABELS, DUES_STATUSES, type DuesStatus, duesOverview } from './overview.service.js';
 
 async function yearPage(request: FastifyRequest, reply: FastifyReply, year: number) {
   const t = request.t;
   const overview = await duesOverview(request.ctx.db, year);
-  const section = (status: 'paid' | 'not_paid' | 'lapsed', title: MessageKey) => {
+  const section = (status: DuesStatus) => {
     const lines = overview.lines.filter((l) => l.status === status);
-    return html`<h2>${t(title)} (${lines.length})</h2>${lines.length ? html`<table class="responsive"><tbody>${lines.map((l) => html`<tr><td><a href="/people/${l.person_id}">${l.display_name}</a></td><td>${l.amount_cents ? formatMoney(l.amount_cents, l.currency, request.locale) : ''}</td><td>${l.payments.map((p) => p.date).join(', ')}</td></tr>`)}</tbody></table>` : ''}`;
+    if (!lines.length && !['paid', 'not_paid', 'lapsed'].includes(status)) return '';
+    return html`<h2 id="status-${status}">${t(DUES_STATUS_LABELS[status])} (${lines.length})</h2>${lines.length ? html`<table class="responsive"><tbody>${lines.map((l) => html`<tr><td><a href="/people/${l.person_id}">${l.display_name}</a></td><td>${l.amount_cents ? formatMoney(l.amount_cents, l.currency, request.locale) : ''}</td><td>${l.payments.map((p) => p.date).join(', ')}</td></tr>`)}</tbody></table>` : ''}`;
   };
   const totals = html`<h2>${t('dues.totals')}</h2><table><tbody>${overview.totals.map((x) => html`<tr><td>${t(`dues.kind.${x.kind}` as MessageKey)}</td><td>${x.category ?? ''}</td><td>${x.count}</td><td>${formatMoney(x.amount_cents, x.currency, request.locale)}</td></tr>`)}</tbody></table>`;
   await sendPage(request, reply, { title: t('dues.year_title', { year }), body: html`<h1>${t('dues.year_title', { year })}</h1>
@@ -26,7 +27,8 @@ async function yearPage(request: FastifyRequest, reply: FastifyReply, year: numb
 <div class="actions"><a href="/dues/${year - 1}">← ${year - 1}</a><a href="/dues/${year + 1}">${year + 1} →</a>
 ${['csv', 'xlsx', 'ods'].map((f) => html`<a class="button secondary" href="/dues/${year}/export.${f}">${t('dues.export')} ${f.toUpperCase()}</a>`)}
 <a class="button secondary" href="/dues/policy">${t('dues.policy_title')}</a></div>
-${section('paid', 'dues.paid')}${section('not_paid', 'dues.not_paid')}${section('lapsed', 'dues.lapsed')}${totals}` });
+<p class="muted">${t('overview.statuses_help')}</p>
+${DUES_STATUSES.map(section)}${totals}` });
 }
 
 function policyPage(request: FastifyRequest, state: FormState) {
@@ -47,7 +49,7 @@ export async function duesPages(app: FastifyInstance): Promise<void> {
     sendPage(request, reply, policyPage(request, formState({ ...(await getDuesPolicy(request.ctx.db)) }))));
   app.post('/dues/policy', { config: { access: 'dues:manage' } }, (request, reply) => handleForm(request, reply,
     (values) => inTransaction(request.ctx.db, (trx) => updateDuesPolicy(trx, requestActor(request), values)),
-    () => ({ redirect: '/dues/policy', flash: 'flash.saved' }), (state) => policyPage(request, state)));
+    (saved) => ({ redirect: '/dues/policy', flash: 'overview.policy_saved', params: { changed: saved.changed } }), (state) => policyPage(request, state)));
   app.get<{ Params: { year: string } }>('/dues/:year', { config: { access: 'dues:manage' } }, async (request, reply) => yearPage(request, reply, yearOf(request.params.year)));
   app.get<{ Params: { year: string; format: string } }>('/dues/:year/export.:format', { config: { access: 'dues:manage' } }, async (request, reply) => {
     const file = await exportDues(request.ctx.db, yearOf(request.params.year), request.params.format, request.t);

@@ -59,6 +59,39 @@ export async function insertPersonIban(db: Db, row: { person_id: number; iban: s
   await db.insertInto('person_ibans').values(row).onConflict((oc) => oc.columns(['person_id', 'iban']).doNothing()).execute();
 }
 
+/** Remembers, in one write, IBANs that pay for people (pairs already known are ignored). */
+export async function insertPersonIbans(db: Db, rows: { person_id: number; iban: string; source: 'learned' | 'manual' | 'import'; created_at: string }[]): Promise<void> {
+  const seen = new Set<string>();
+  const fresh = rows.filter((r) => !seen.has(`${r.person_id} ${r.iban}`) && seen.add(`${r.person_id} ${r.iban}`));
+  if (fresh.length) await db.insertInto('person_ibans').values(fresh).onConflict((oc) => oc.columns(['person_id', 'iban']).doNothing()).execute();
+}
+
+/** Which of these people already have this IBAN on record. */
+export async function selectPeopleWithIban(db: Db, iban: string, personIds: number[]): Promise<number[]> {
+  if (!personIds.length) return [];
+  const rows = await db.selectFrom('person_ibans').select('person_id').where('iban', '=', iban).where('person_id', 'in', personIds).execute();
+  return rows.map((r) => r.person_id);
+}
+
+/** Forgets an IBAN learned for a person (true when it did), unless a confirmed dues allocation of theirs on another movement from that IBAN still justifies it. */
+export async function forgetLearnedIban(db: Db, personId: number, iban: string, exceptTransactionId: number): Promise<boolean> {
+  const justified = await db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+    .select('allocations.id').where('allocations.person_id', '=', personId).where('allocations.status', '=', 'confirmed').where('allocations.kind', '=', 'dues')
+    .where('bank_transactions.counterparty_iban', '=', iban).where('bank_transactions.id', '!=', exceptTransactionId).limit(1).executeTakeFirst();
+  if (justified) return false;
+  const [result] = await db.deleteFrom('person_ibans').where('person_id', '=', personId).where('iban', '=', iban).where('source', '=', 'learned').execute();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Each person's distinct dues amounts (made or confirmed) since a fiscal year, the most recently paid first. */
+export async function selectRecentDuesAmounts(db: Db, sinceYear: number) {
+  const rows = await db.selectFrom('allocations')
+    .select(['person_id', 'amount_cents', sql<number>`max(fiscal_year)`.as('latest')])
+    .where('kind', '=', 'dues').where('status', '!=', 'to_review').where('person_id', 'is not', null).where('fiscal_year', '>=', sinceYear)
+    .groupBy(['person_id', 'amount_cents']).orderBy('person_id').orderBy('latest', 'desc').orderBy('amount_cents').execute();
+  return rows.map((r) => ({ person_id: r.person_id as number, amount_cents: Number(r.amount_cents) }));
+}
+
 /** Forgets an IBAN of a person. */
 export async function deletePersonIban(db: Db, personId: number, iban: string): Promise<void> {
   await db.deleteFrom('person_ibans').where('person_id', '=', personId).where('iban', '=', iban).execute();
@@ -114,4 +147,10 @@ async function duesOfPeople(db: Db, personIds: number[]) {
     .where(idIn(db, 'allocations.person_id', personIds))
     .where('allocations.kind', '=', 'dues').where('allocations.status', '!=', 'to_review')
     .orderBy('bank_transactions.booking_date').execute();
+}
+
+/** Each person and fiscal year that has dues (made or confirmed): the memberships a dues policy change can alter. */
+export async function selectDuesYears(db: Db) {
+  return db.selectFrom('allocations').select(['person_id', 'fiscal_year']).distinct()
+    .where('kind', '=', 'dues').where('status', '!=', 'to_review').where('person_id', 'is not', null).where('fiscal_year', 'is not', null).execute();
 }

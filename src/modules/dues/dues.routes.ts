@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { validate } from '../../core/validate.js';
 import { ValidationError } from '../../core/errors.js';
+import { uploadName } from '../../http/forms.js';
 import { idParamOf, requestActor } from '../../http/request.js';
 import { inTransaction } from '../../storage/database.js';
-import { listTransactions, saveCsvProfileInput } from '../bank/bank.service.js';
+import { dispositionFileName, listTransactions, saveCsvProfileInput, statementFileName } from '../bank/bank.service.js';
 import { addRule, listRules, removeRule } from './rules.service.js';
 import { importOptions } from '../bank/bank.schema.js';
 import { decideAllocation } from './allocation.service.js';
 import { yearOf } from './dues.schema.js';
+import { previewImport } from './import-preview.service.js';
 import { importRequestOf } from './import-request.js';
 import { duesOverview } from './overview.service.js';
 import { importAndAllocate, reviewQueue, withAllocations } from './review.service.js';
@@ -19,12 +21,21 @@ function fileOf(request: FastifyRequest): Buffer {
   return file;
 }
 
+// The uploaded file's name: ?filename=, the multipart part's name, or the Content-Disposition header; 'api' when none.
+function fileNameOf(request: FastifyRequest): string {
+  const asked = (request.query as Record<string, unknown>).filename;
+  const given = typeof asked === 'string' && asked ? asked : uploadName(request, 'file') ?? dispositionFileName(request.headers['content-disposition']);
+  return statementFileName(given, 'api');
+}
+
 /** JSON API: statement imports, movements with their allocations, decisions, and the dues of a year. */
 export async function duesRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser(['application/octet-stream', 'text/plain', 'text/csv', 'application/xml', 'text/xml', 'application/x-ofx'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post('/api/v1/bank/imports', { config: { access: 'dues:manage' } }, async (request, reply) => {
     const options = validate(importOptions, request.query);
-    const summary = await importAndAllocate(request.ctx.db, requestActor(request), fileOf(request), await importRequestOf(request.ctx.db, 'api', options));
+    const importRequest = await importRequestOf(request.ctx.db, fileNameOf(request), options);
+    const run = options.dry_run ? previewImport : importAndAllocate; // a dry run lists the credits' proposals
+    const summary = await run(request.ctx.db, requestActor(request), fileOf(request), importRequest);
     return reply.status(options.dry_run ? 200 : 201).send(summary);
   });
   app.get<{ Querystring: Record<string, string> }>('/api/v1/bank/transactions', { config: { access: 'dues:manage' } }, async (request) => {

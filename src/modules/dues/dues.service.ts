@@ -1,7 +1,7 @@
 import type { Actor } from '../../core/actor.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
-import { applyDerivedMemberships, type DerivedYear } from '../memberships/memberships.service.js';
+import { applyDerivedMemberships, type DerivedYear, derivedMembershipYears } from '../memberships/memberships.service.js';
 import { fiscalYearBounds, fiscalYearOf, getModuleSetting, getSettings, saveModuleSetting } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
 import { type DuesPolicy, duesPolicyInput } from './dues.schema.js';
@@ -15,11 +15,17 @@ export function getDuesPolicy(db: Db): Promise<DuesPolicy> {
   return getModuleSetting(db, POLICY_KEY, DEFAULT_POLICY);
 }
 
-/** Validates and saves the dues policy. */
-export async function updateDuesPolicy(db: Db, actor: Actor, input: unknown): Promise<DuesPolicy> {
+/**
+ * Validates and saves the dues policy, then re-derives the memberships it can change (every year with dues, and every
+ * year already derived from payments), audited; `changed` counts the memberships added, changed or removed.
+ */
+export async function updateDuesPolicy(db: Db, actor: Actor, input: unknown): Promise<DuesPolicy & { changed: number }> {
   const next = validate(duesPolicyInput, input);
   await saveModuleSetting(db, actor, POLICY_KEY, next, await getDuesPolicy(db));
-  return next;
+  const touched: TouchedYears = new Map();
+  for (const d of await repo.selectDuesYears(db)) touch(touched, d.person_id as number, d.fiscal_year as number);
+  for (const m of await derivedMembershipYears(db)) touch(touched, m.person_id, m.year);
+  return { ...next, changed: await deriveMemberships(db, actor, touched) };
 }
 
 function addDays(date: string, days: number): string {
@@ -74,9 +80,9 @@ export function touch(touched: TouchedYears, personId: number, year: number): vo
   touched.set(personId, (touched.get(personId) ?? new Set()).add(year));
 }
 
-/** Re-derives memberships from dues for the touched people and years, in bulk (manual records win and are kept). */
-export async function deriveMemberships(db: Db, actor: Actor, touched: TouchedYears): Promise<void> {
-  if (!touched.size) return;
+/** Re-derives memberships from dues for the touched people and years, in bulk (manual records win and are kept); returns how many changed. */
+export async function deriveMemberships(db: Db, actor: Actor, touched: TouchedYears): Promise<number> {
+  if (!touched.size) return 0;
   const policy = await getDuesPolicy(db);
   const { fiscal_year_start_month: startMonth } = await getSettings(db);
   const ids = [...touched.keys()];
@@ -96,5 +102,5 @@ export async function deriveMemberships(db: Db, actor: Actor, touched: TouchedYe
       if (paid.member || year <= latest) derived.push({ personId, year, ...paid });
     }
   }
-  await applyDerivedMemberships(db, actor, derived);
+  return applyDerivedMemberships(db, actor, derived);
 }

@@ -14,7 +14,7 @@ async function run(task: ChildRequest): Promise<void> {
   try {
     const summary = await importAndAllocate(storage.db, task.actor, { path: task.path }, {
       ...task.request,
-      onProgress: (entries) => void send({ type: 'progress', entries }),
+      onProgress: (entries, bytes) => void send({ type: 'progress', entries, bytes }),
     });
     await send({ type: 'done', summary });
   } catch (error) {

@@ -35,7 +35,7 @@ export interface ChildRequest {
 
 /** What the import process sends back: progress, then its summary or its error. */
 export type ChildMessage =
-  | { type: 'progress'; entries: number }
+  | { type: 'progress'; entries: number; bytes: number }
   | { type: 'done'; summary: Summary }
   | { type: 'failed'; error: { status: number; code: string; key: MessageKey; params: Params; message?: string } };
 
@@ -43,14 +43,14 @@ const CHILD = builtSibling(import.meta.url, 'import-child.js');
 
 /**
  * Imports a statement file in a process of its own (the CLI's `bank import`): one transaction there, progress
- * reported here, the service's errors rethrown here as they are. Stopped with the caller (Ctrl-C), it rolls back.
+ * (movements and bytes of their records read) reported here, the service's errors rethrown here as they are. Stopped with the caller (Ctrl-C), it rolls back.
  */
-export function importFileInChild(task: ChildRequest, onProgress?: (entries: number) => void): Promise<Summary> {
+export function importFileInChild(task: ChildRequest, onProgress?: (entries: number, bytes: number) => void): Promise<Summary> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [], { execArgv: IMPORT_NODE_FLAGS, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let outcome: ChildMessage | undefined;
     child.on('message', (message: ChildMessage) => {
-      if (message.type === 'progress') onProgress?.(message.entries);
+      if (message.type === 'progress') onProgress?.(message.entries, message.bytes);
       else outcome = message;
     });
     child.once('error', reject);

@@ -13,7 +13,7 @@ export function equalShares(ids: number[], amount: number): ProposedShare[] {
 
 /** A sure proposal: the allocation is made without review. */
 export function automatic(input: MatchInput, ids: number[], confidence: number, evidence: MatchEvidence[], key: string, params: Params): MatchProposal {
-  return { shares: equalShares(ids, input.amount), confidence, automatic: true, evidence: unique(evidence), reason: { key, params }, alternatives: [] };
+  return { shares: equalShares(ids, input.amount), confidence, automatic: true, evidence: unique(evidence), reason: { key, params }, alternatives: [], payerFor: null };
 }
 
 /** A proposal for the review queue: `ids` share the amount (may be empty), `alternatives` are the other people who could be meant. */
@@ -27,12 +27,12 @@ export function forReview(
   params: Params,
 ): MatchProposal {
   const others = unique(alternatives).filter((id) => !ids.includes(id));
-  return { shares: equalShares(ids, input.amount), confidence, automatic: false, evidence: unique(evidence), reason: { key, params }, alternatives: others };
+  return { shares: equalShares(ids, input.amount), confidence, automatic: false, evidence: unique(evidence), reason: { key, params }, alternatives: others, payerFor: null };
 }
 
 /** Nobody to propose (or a debit): reviewed or categorised by hand. */
 export function nobody(key: string): MatchProposal {
-  return { shares: [], confidence: 0, automatic: false, evidence: [], reason: { key, params: {} }, alternatives: [] };
+  return { shares: [], confidence: 0, automatic: false, evidence: [], reason: { key, params: {} }, alternatives: [], payerFor: null };
 }
 
 /** The display names of people, for a reason's parameters; homonyms once, with their number ("Jean Dupont (×2)"). */

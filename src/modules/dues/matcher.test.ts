@@ -317,8 +317,21 @@ describe('matcher: names', () => {
 describe('matcher: what is not a member payment', () => {
   it('never allocates a debit, even with a reference or a name', () => {
     const proposal = match({ amount: -2500, structuredReference: personReference(5), counterpartyName: 'Hélène Lefèvre', counterpartyIban: DUBOIS_IBAN });
-    expect(proposal).toEqual({ shares: [], confidence: 0, automatic: false, evidence: [], reason: { key: 'dues.reason.debit', params: {} }, alternatives: [] });
+    expect(proposal).toEqual({ shares: [], confidence: 0, automatic: false, evidence: [], reason: { key: 'dues.reason.debit', params: {} }, alternatives: [], payerFor: null });
     expect(match({ amount: 0 }).reason.key).toBe('dues.reason.debit');
+  });
+
+  it('names the payer\'s IBAN to remember only when a sure match is for someone the payer evidently is not', () => {
+    const OTHER_IBAN = 'BE31 0682 3111 5555';
+    // Someone else's account, Hélène named by the communication or her reference: remembered for her.
+    expect(match({ counterpartyName: 'Paul Nouveau', counterpartyIban: OTHER_IBAN, communication: 'cotisation Hélène Lefèvre' })).toMatchObject({ automatic: true, shares: [{ personId: 5 }], payerFor: 'BE31068231115555' });
+    expect(match({ counterpartyName: 'Paul Nouveau', counterpartyIban: OTHER_IBAN, structuredReference: personReference(5) })).toMatchObject({ automatic: true, payerFor: 'BE31068231115555' });
+    // Her own account, an IBAN already known for her, no IBAN, no payer's name, or a proposal for review: nothing to learn.
+    expect(match({ counterpartyName: 'LEFEVRE HELENE', counterpartyIban: OTHER_IBAN, structuredReference: personReference(5) })).toMatchObject({ automatic: true, payerFor: null });
+    expect(match({ counterpartyName: 'Sophie Dubois', counterpartyIban: DUBOIS_IBAN, communication: 'cotisation Sophie Dubois' }).payerFor).toBeNull();
+    expect(match({ counterpartyName: 'Paul Nouveau', structuredReference: personReference(5) }).payerFor).toBeNull();
+    expect(match({ counterpartyIban: OTHER_IBAN, structuredReference: personReference(5) }).payerFor).toBeNull();
+    expect(match({ counterpartyName: 'Paul Nouveau', counterpartyIban: OTHER_IBAN, communication: 'cotisation Jean Dupont' })).toMatchObject({ automatic: false, payerFor: null });
   });
 
   it('answers nobody for an empty credit or unknown payers', () => {

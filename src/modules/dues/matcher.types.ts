@@ -50,4 +50,9 @@ export interface MatchProposal {
   reason: { key: string; params: Record<string, string | number> };
   /** Other people who could also be meant (homonyms...), shown in the review queue. */
   alternatives: number[];
+  /**
+   * The payer's IBAN when a sure match is for someone the payer evidently is not (a reference or the communication
+   * named them, the counterparty does not): remembered as paying for that person. Null otherwise.
+   */
+  payerFor: string | null;
 }

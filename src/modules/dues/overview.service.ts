@@ -1,42 +1,114 @@
 import type { Db } from '../../storage/database.js';
 import { today } from '../../core/clock.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { type Membership, membershipsOfYears, newcomersBetween, PAYMENT_SOURCE } from '../memberships/memberships.service.js';
 import { getPeople } from '../people/people.service.js';
 import { fiscalYearBounds, getSettings } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
-import { getDuesPolicy, graceUntil } from './dues.service.js';
+import type { DuesPolicy } from './dues.schema.js';
+import { getDuesPolicy, graceUntil, memberFromPayments, yearsCovered } from './dues.service.js';
+
+/** A person's standing for a fiscal year, in the order the overview lists them. */
+export const DUES_STATUSES = ['paid', 'below_minimum', 'exempt', 'not_paid', 'lapsed', 'excluded', 'resigned'] as const;
+export type DuesStatus = (typeof DUES_STATUSES)[number];
+
+/** How each status is written, in the page, the exports and the CLI. */
+export const DUES_STATUS_LABELS: Record<DuesStatus, MessageKey> = {
+  paid: 'dues.paid', below_minimum: 'overview.below_minimum', exempt: 'overview.exempt', not_paid: 'dues.not_paid',
+  lapsed: 'dues.lapsed', excluded: 'overview.excluded', resigned: 'overview.resigned',
+};
 
 /** One person's line in the year overview. */
 export interface DuesLine {
   person_id: number;
   display_name: string;
-  status: 'paid' | 'not_paid' | 'lapsed';
+  status: DuesStatus;
   amount_cents: number;
   /** Currency of the dues paid (the collective's account currency; EUR when nothing was paid). */
   currency: string;
   payments: { transaction_id: number; date: string; amount_cents: number }[];
 }
 
-/** The treasurer's view of a fiscal year: who paid, who has not yet, who lapsed, and the totals per kind and category. */
-export async function duesOverview(db: Db, year: number) {
+type Payment = Awaited<ReturnType<typeof repo.selectDuesForYear>>[number] & { fiscal_year: number };
+
+interface YearFacts {
+  year: number;
+  policy: DuesPolicy;
+  startMonth: number;
+  /** True once the year and its grace period are over. */
+  over: boolean;
+  end: string;
+  current: Map<number, Membership>;
+  previous: Map<number, Membership>;
+  newcomers: Set<number>;
+}
+
+// Statuses: a membership recorded by hand wins (member: paid when the payments make a member, else exempt; excluded,
+// resigned, lapsed as recorded); otherwise a membership derived from payments, or payments that make a member under
+// the policy, is paid; payments counted for the year that do not (e.g. under the minimum) are below_minimum; people
+// expected to pay (a member the year before, a pending record, or a newcomer who joined in the year or the one before,
+// and not left by the year's end) are not_paid while the year or its grace period runs, lapsed once both are over.
+function statusOf(f: YearFacts, personId: number, payments: Payment[], leftOn: string | null): DuesStatus | null {
+  const record = f.current.get(personId);
+  const paysFor = memberFromPayments(payments, f.year, f.policy, f.startMonth).member;
+  if (record && record.source !== PAYMENT_SOURCE && record.status !== 'pending') {
+    if (record.status === 'member') return paysFor ? 'paid' : 'exempt';
+    return record.status;
+  }
+  if (paysFor || (record?.status === 'member' && record.source === PAYMENT_SOURCE)) return 'paid';
+  if (payments.length) return 'below_minimum';
+  const before = f.previous.get(personId);
+  const expected = before?.status === 'member' || record?.status === 'pending'
+    || (f.newcomers.has(personId) && (!before || before.status === 'pending'));
+  if (!expected || (leftOn && leftOn <= f.end)) return null;
+  return f.over ? 'lapsed' : 'not_paid';
+}
+
+async function yearFacts(db: Db, year: number) {
   const [{ fiscal_year_start_month: startMonth }, policy] = await Promise.all([getSettings(db), getDuesPolicy(db)]);
   const bounds = fiscalYearBounds(year, startMonth);
-  const graceOver = today() > graceUntil(year, startMonth, policy);
-  const [dues, lastYear, allocations] = await Promise.all([repo.selectDuesForYear(db, year), repo.selectDuesForYear(db, year - 1), repo.selectAllocationsBetween(db, bounds.start, bounds.end)]);
-  const lines = new Map<number, DuesLine>();
-  for (const d of dues) {
-    if (!d.person_id) continue;
-    const line = lines.get(d.person_id) ?? { person_id: d.person_id, display_name: '', status: 'paid' as const, amount_cents: 0, currency: d.currency, payments: [] };
-    line.amount_cents += d.amount_cents;
-    line.payments.push({ transaction_id: d.transaction_id, date: d.booking_date, amount_cents: d.amount_cents });
-    lines.set(d.person_id, line);
+  const [records, newcomers] = await Promise.all([membershipsOfYears(db, [year - 1, year]), newcomersBetween(db, fiscalYearBounds(year - 1, startMonth).start, bounds.end)]);
+  const facts: YearFacts = {
+    year, policy, startMonth, end: bounds.end, over: today() > graceUntil(year + 1, startMonth, policy),
+    current: new Map(records.filter((m) => m.year === year).map((m) => [m.person_id, m])),
+    previous: new Map(records.filter((m) => m.year === year - 1).map((m) => [m.person_id, m])),
+    newcomers: new Set(newcomers),
+  };
+  return { facts, bounds };
+}
+
+// Dues counted for the year, by person: its own year's, and the year before's that a rolling policy stretches into it.
+async function paymentsByPerson(db: Db, f: YearFacts): Promise<Map<number, Payment[]>> {
+  const [own, before] = await Promise.all([repo.selectDuesForYear(db, f.year), repo.selectDuesForYear(db, f.year - 1)]);
+  const counted = [...before.map((d) => ({ ...d, fiscal_year: f.year - 1 })), ...own.map((d) => ({ ...d, fiscal_year: f.year }))]
+    .filter((d) => d.person_id && yearsCovered(d.booking_date, d.fiscal_year, f.policy, f.startMonth).includes(f.year));
+  counted.sort((a, b) => a.booking_date.localeCompare(b.booking_date));
+  const byPerson = new Map<number, Payment[]>();
+  for (const d of counted) byPerson.set(d.person_id as number, [...(byPerson.get(d.person_id as number) ?? []), d]);
+  return byPerson;
+}
+
+/**
+ * The treasurer's view of a fiscal year, from the memberships (manual ones winning) and the dues: one status per
+ * person (see statusOf), the dues counted for the year, and the totals per kind and category of the year's movements.
+ */
+export async function duesOverview(db: Db, year: number) {
+  const { facts, bounds } = await yearFacts(db, year);
+  const [payments, allocations] = await Promise.all([paymentsByPerson(db, facts), repo.selectAllocationsBetween(db, bounds.start, bounds.end)]);
+  const ids = [...new Set([...facts.current.keys(), ...facts.previous.keys(), ...facts.newcomers, ...payments.keys()])];
+  const lines: DuesLine[] = [];
+  for (const person of await getPeople(db, ids)) {
+    if (person.deleted_at) continue;
+    const paid = payments.get(person.id) ?? [];
+    const status = statusOf(facts, person.id, paid, person.left_on ?? null);
+    if (!status) continue;
+    lines.push({
+      person_id: person.id, display_name: person.display_name, status, amount_cents: paid.reduce((sum, p) => sum + p.amount_cents, 0),
+      currency: paid[0]?.currency ?? 'EUR', payments: paid.map((p) => ({ transaction_id: p.transaction_id, date: p.booking_date, amount_cents: p.amount_cents })),
+    });
   }
-  for (const d of lastYear) {
-    if (d.person_id && !lines.has(d.person_id)) lines.set(d.person_id, { person_id: d.person_id, display_name: '', status: graceOver ? 'lapsed' : 'not_paid', amount_cents: 0, currency: d.currency, payments: [] });
-  }
-  const people = new Map((await getPeople(db, [...lines.keys()])).filter((p) => !p.deleted_at).map((p) => [p.id, p.display_name]));
-  const result = [...lines.values()].filter((l) => people.has(l.person_id)).map((l) => ({ ...l, display_name: people.get(l.person_id) as string }));
-  result.sort((a, b) => a.display_name.localeCompare(b.display_name));
-  return { year, bounds, lines: result, totals: totalsOf(allocations) };
+  lines.sort((a, b) => a.display_name.localeCompare(b.display_name));
+  return { year, bounds, lines, totals: totalsOf(allocations) };
 }
 
 function totalsOf(allocations: Awaited<ReturnType<typeof repo.selectAllocationsBetween>>) {

@@ -19,10 +19,10 @@ async function page(request: FastifyRequest, personId: number, state: FormState)
     body: html`<h1>${t('dues.payments_title', { name: data.person.display_name })}</h1><p><a href="/people/${personId}">← ${data.person.display_name}</a></p>
 <dl><dt>${t('dues.reference')}</dt><dd><strong>${data.references.belgian}</strong></dd><dt>${t('dues.rf_reference')}</dt><dd>${data.references.rf}</dd></dl>
 <p class="muted">${t('dues.reference_hint')}</p>
-<h2>${t('dues.ibans')}</h2>${data.ibans.length ? html`<ul>${data.ibans.map((i) => html`<li class="actions">${i.iban} <span class="muted">${i.source}</span> ${buttonForm(request, `${base}/ibans/${encodeURIComponent(i.iban)}/remove`, t('dues.remove'))}</li>`)}</ul>` : ''}
+<h2>${t('dues.ibans')}</h2>${data.ibans.length ? html`<ul>${data.ibans.map((i) => html`<li class="actions">${i.iban} <span class="muted">${t(`review_ui.iban_source.${i.source}` as MessageKey)}</span> ${buttonForm(request, `${base}/ibans/${encodeURIComponent(i.iban)}/remove`, t('dues.remove'))}</li>`)}</ul>` : ''}
 ${errorSummary(t, state)}<form method="post" action="${base}/ibans" class="filters">${csrfField(request)}${inputField(t, state, { name: 'iban', label: 'dues.add_iban', autocomplete: 'off' })}<button>${t('form.save')}</button></form>
 <h2>${t('dues.payments')}</h2>${data.allocations.length ? html`<table class="responsive"><tbody>${data.allocations.map((a) => html`<tr><td>${a.booking_date}</td><td>${formatMoney(a.amount_cents, a.currency, request.locale)}</td>
-<td>${a.kind ? t(`dues.kind.${a.kind}` as MessageKey) : ''} ${a.fiscal_year ?? ''}</td><td>${a.counterparty_name ?? ''}</td><td><span class="tag">${t(`dues.status.${a.status}` as MessageKey)}</span></td></tr>`)}</tbody></table>` : html`<p class="muted">${t('dues.no_payments')}</p>`}`,
+<td>${a.kind ? t(`dues.kind.${a.kind}` as MessageKey) : ''} ${a.fiscal_year ?? ''}</td><td>${a.counterparty_name ?? ''}</td><td><span class="tag">${t(`dues.status.${a.status}` as MessageKey)}</span></td><td><a href="/bank/transactions/${a.transaction_id}">${t('review_ui.correct')}</a></td></tr>`)}</tbody></table>` : html`<p class="muted">${t('dues.no_payments')}</p>`}`,
   };
 }
 

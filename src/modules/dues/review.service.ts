@@ -1,24 +1,29 @@
 import type { Actor } from '../../core/actor.js';
-import { notFound } from '../../core/errors.js';
+import { notFound, ValidationError } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { Kysely } from 'kysely';
 import { historyOf } from '../audit/audit.service.js';
 import { transactionsByIds } from '../bank/bank.service.js';
-import { type ImportRequest, importStatementFile, type StatementInput } from '../bank/import.service.js';
+import { type ImportRequest, importStatementFile, type NewMovement, type StatementInput } from '../bank/import.service.js';
 import { getPeople } from '../people/people.service.js';
 import { type AllocationContext, allocationContext, proposeAllocations, type ProposedAllocations, restoreAllocations, saveAllocations } from './allocation.service.js';
 import { deriveMemberships } from './dues.service.js';
+import type { AllocationDecision } from './dues.schema.js';
 import * as repo from './dues.repository.js';
 
+/** Sees each batch of new movements with the allocations proposed for them (the import preview). */
+export type ProposalObserver = (movements: NewMovement[], proposed: ProposedAllocations[]) => void;
+
 /** Imports a statement file and allocates its new movements, all in the import's one transaction; memberships follow once, at the end. */
-export async function importAndAllocate(db: Kysely<Database>, actor: Actor, file: StatementInput, request: ImportRequest) {
+export async function importAndAllocate(db: Kysely<Database>, actor: Actor, file: StatementInput, request: ImportRequest, observe?: ProposalObserver) {
   let context: AllocationContext | undefined;
   const matched = { automatic: 0, toReview: 0 };
   const summary = await importStatementFile<ProposedAllocations>(db, actor, file, {
     ...request,
-    prepare: async (trx, movements) => proposeAllocations(movements, (context ??= await allocationContext(trx))),
-    onAdded: async (trx, _movements, ids, proposed) => {
+    prepare: async (trx, movements) => proposeAllocations(movements, (context ??= await allocationContext(trx, actor))),
+    onAdded: async (trx, movements, ids, proposed) => {
+      observe?.(movements, proposed); // the import preview lists the proposals
       const result = await saveAllocations(trx, proposed, ids, context as AllocationContext);
       matched.automatic += result.automatic;
       matched.toReview += result.toReview;
@@ -54,10 +59,36 @@ export async function reviewQueue(db: Db, page = 1, perPage = 20) {
   return { items: await withAllocations(db, ids), total: await repo.countReview(db), page, perPage };
 }
 
+/** One movement with its allocations (its own page, where any allocation can be corrected), or a 404. */
+export async function movementWithAllocations(db: Db, transactionId: number) {
+  const [tx] = await withAllocations(db, [transactionId]);
+  if (!tx) throw notFound();
+  return tx;
+}
+
+// The movement's last decision, unless it was undone since.
+async function lastDecision(db: Db, transactionId: number) {
+  const last = (await historyOf(db, 'bank_transaction', transactionId)).find((e) => e.action === 'allocation.decide' || e.action === 'allocation.undo');
+  return last?.action === 'allocation.decide' ? last : undefined;
+}
+
+/** True when the movement has a decision that undo would take back (the movement's page shows the button then). */
+export async function canUndoDecision(db: Db, transactionId: number): Promise<boolean> {
+  return !!(await lastDecision(db, transactionId));
+}
+
 /** Puts back a movement's allocations as they were before its last decision. */
 export async function undoLastDecision(db: Db, actor: Actor, transactionId: number): Promise<void> {
-  const last = (await historyOf(db, 'bank_transaction', transactionId)).find((e) => e.action === 'allocation.decide' || e.action === 'allocation.undo');
-  if (!last || last.action !== 'allocation.decide') throw notFound('dues.nothing_to_undo');
+  const last = await lastDecision(db, transactionId);
+  if (!last) throw notFound('dues.nothing_to_undo');
   const before = (last.before?.allocations ?? []) as Parameters<typeof restoreAllocations>[3];
-  await restoreAllocations(db, actor, transactionId, before);
+  await restoreAllocations(db, actor, transactionId, before, last.after);
+}
+
+/** Refuses, before anything is written, a decision naming someone who is not a live person (a stale or altered form). */
+export async function checkDecisionPeople(db: Db, decision: AllocationDecision): Promise<void> {
+  const ids = [...new Set(decision.shares.flatMap((s) => (s.person_id ? [s.person_id] : [])))];
+  if (!ids.length) return;
+  const live = new Set((await getPeople(db, ids)).filter((p) => !p.deleted_at).map((p) => p.id));
+  if (ids.some((id) => !live.has(id))) throw new ValidationError({ shares: 'review_ui.person_unknown' }, 'review_ui.person_unknown');
 }

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { insertRows } from '../../storage/bulk.js';
 import { type Db, idIn, readForIds } from '../../storage/database.js';
 import type { MembershipsTable } from './memberships.table.js';
@@ -64,4 +64,21 @@ export async function upsertMemberships(db: Db, rows: Insertable<MembershipsTabl
     status: eb.ref('excluded.status'), effective: eb.ref('excluded.effective'), changed_on: eb.ref('excluded.changed_on'),
     source: eb.ref('excluded.source'), decision_ref: eb.ref('excluded.decision_ref'), note: eb.ref('excluded.note'), updated_at: eb.ref('excluded.updated_at'),
   }))).execute();
+}
+
+/** Every membership row of some years. */
+export async function selectMembershipsOfYears(db: Db, years: number[]) {
+  if (!years.length) return [];
+  return db.selectFrom('memberships').selectAll().where('year', 'in', years).execute();
+}
+
+/** People and years of the membership rows recorded by one source. */
+export async function selectYearsWithSource(db: Db, source: string) {
+  return db.selectFrom('memberships').select(['person_id', 'year']).where('source', '=', source).execute();
+}
+
+/** Live people whose joining date (else registration day) is between two dates, inclusive. */
+export async function selectJoinedBetween(db: Db, from: string, to: string) {
+  const joined = sql<string>`coalesce(cast(${sql.ref('joined_on')} as text), substr(${sql.ref('created_at')}, 1, 10))`;
+  return db.selectFrom('people').select('id').where('deleted_at', 'is', null).where(joined, '>=', from).where(joined, '<=', to).execute();
 }

@@ -107,8 +107,9 @@ const UPSERT_ROWS = 2_000;
  * of people at a time, inserts the new rows in bulk (COPY on PostgreSQL), updates the others in multi-row statements,
  * and records it all in the audit log in one go; manual records are left alone. This runs after the last movement is
  * written, while nothing else can: one round trip per 500 people and an upsert per new row took about a second.
+ * Returns the number of memberships added, changed or removed.
  */
-export async function applyDerivedMemberships(db: Db, actor: Actor, derived: DerivedYear[]): Promise<void> {
+export async function applyDerivedMemberships(db: Db, actor: Actor, derived: DerivedYear[]): Promise<number> {
   const now = nowIso();
   const current = await currentRowsOf(db, derived);
   const added: Parameters<typeof repo.insertMemberships>[1] = [];
@@ -134,6 +135,22 @@ export async function applyDerivedMemberships(db: Db, actor: Actor, derived: Der
   const audited = recordChanges(db, actor, audits); // built while the server writes the memberships
   await Promise.all([inserted, audited]);
   for (let i = 0; i < changed.length; i += UPSERT_ROWS) await repo.upsertMemberships(db, changed.slice(i, i + UPSERT_ROWS));
+  return audits.length;
+}
+
+/** Every membership row of some years (the dues overview of a year reads it and the year before). */
+export async function membershipsOfYears(db: Db, years: number[]): Promise<Membership[]> {
+  return (await repo.selectMembershipsOfYears(db, years)).map(toMembership);
+}
+
+/** People and years whose membership was derived from payments (a dues policy change re-derives them). */
+export function derivedMembershipYears(db: Db): Promise<{ person_id: number; year: number }[]> {
+  return repo.selectYearsWithSource(db, PAYMENT_SOURCE);
+}
+
+/** Live people who joined between two dates (their joining date, else the day they were registered): newcomers expected to pay. */
+export async function newcomersBetween(db: Db, from: string, to: string): Promise<number[]> {
+  return (await repo.selectJoinedBetween(db, from, to)).map((r) => r.id);
 }
 
 // The membership rows of the derived people and years, by `person/year`.

@@ -3,6 +3,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { can } from '../accounts/principal.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { changedFields } from '../audit/audit.service.js';
+import { referencesOf } from '../dues/person-payments.service.js';
 import { MEMBERSHIP_STATUSES } from '../memberships/memberships.schema.js';
 import type { Membership } from '../memberships/memberships.service.js';
 import { buttonForm, checkboxField, csrfField, errorSummary, type FormState, inputField, selectField } from '../../views/form.js';
@@ -62,6 +63,13 @@ ${query ? (candidates.length ? html`<ul>${candidates.map((c) => html`<li><form m
 <label>${t('people.contact_role')} <input name="role" size="12"></label><button>${t('people.contact_add')}</button></form></li>`)}</ul>` : html`<p class="muted">${t('people.none_found')}</p>`) : ''}`;
 }
 
+// The reference members put on their transfers, so that whoever asks someone to pay finds it on their page.
+function paymentReference(request: FastifyRequest, personId: number): SafeHtml {
+  const t = request.t;
+  const refs = referencesOf(personId);
+  return html`<dl><dt>${t('dues.reference')}</dt><dd><strong>${refs.belgian}</strong></dd><dt>${t('dues.rf_reference')}</dt><dd>${refs.rf}</dd></dl>`;
+}
+
 /** A person's page: details, memberships, accounts and actions. */
 export function personPage(request: FastifyRequest, person: Person, memberships: SafeHtml, accounts: { id: number; username: string; invited_by?: string | null }[], contacts: SafeHtml = html``): SafeHtml {
   const t = request.t;
@@ -77,6 +85,7 @@ ${!deleted && can(p, 'people:delete') ? buttonForm(request, `/people/${person.id
 ${deleted && can(p, 'people:delete') ? buttonForm(request, `/people/${person.id}/restore`, t('people.restore'), '') : ''}
 </div>
 ${details(request, person)}
+${deleted ? '' : paymentReference(request, person.id)}
 ${deleted ? '' : contacts}
 ${accounts.length ? html`<h2>${t('nav.accounts')}</h2><p>${accounts.map((a) => html`<a href="/accounts/${a.id}">${a.username}</a>${a.invited_by ? html` (${t('invitations.invited_by')} ${a.invited_by})` : ''} `)}</p>` : ''}
 ${!deleted && !accounts.length && person.kind === 'individual' && can(p, 'accounts:manage') ? html`<p><a class="button secondary" href="/accounts/new?person_id=${person.id}">${t('accounts.create_for_person')}</a></p>` : ''}

@@ -98,7 +98,8 @@ function field(record: Py, key: string): Py {
 }
 
 /** Compares our reading of a corpus file with the expected output of the OCA importer for it. */
-function compareWithGolden(xmlName: string, goldenName: string): void {
+function compareWithGolden(xmlName: string, goldenName: string): (string | null)[] {
+  const checkedRefs: (string | null)[] = [];
   const golden = readPython(readFileSync(join(CORPUS, goldenName), 'utf8'));
   if (!Array.isArray(golden)) throw new Error('golden is not a tuple');
   const [currency, account, goldenStatements] = golden;
@@ -123,8 +124,15 @@ function compareWithGolden(xmlName: string, goldenName: string): void {
       expect(entry.counterpartyIban ?? entry.counterpartyAccount).toBe(field(transaction, 'account_number'));
       // Their `ref` is the structured reference, else the end-to-end id.
       expect(entry.structuredReference ?? entry.endToEndId).toBe(field(transaction, 'ref'));
+      // Their payment_ref is AddtlTxInf, else Ustrd, else InstrId, else AddtlNtryInf; ours is the payer's Ustrd, else
+      // the bank's AddtlTxInf, else AddtlNtryInf: the two agree on a movement with neither Ustrd nor InstrId.
+      if (!/<Ustrd>|<InstrId>/.test(rawText(entry.raw))) {
+        expect(entry.communication).toBe(field(transaction, 'payment_ref'));
+        checkedRefs.push(entry.communication);
+      }
     });
   });
+  return checkedRefs;
 }
 
 describe.skipIf(!HAVE_CORPUS)('camt: the corpus files', () => {
@@ -234,7 +242,17 @@ describe.skipIf(!HAVE_CORPUS)('camt: the corpus files', () => {
     ['test-camt053-txdtls.xml', 'golden-camt053-txdtls.pydata'],
     ['test-camt053-no-ntry.xml', 'golden-camt053-no-ntry.pydata'],
     ['test-camt054.xml', 'golden-camt054.pydata'],
-  ])('%s agrees with %s', (xml, golden) => compareWithGolden(xml, golden));
+  ])('%s agrees with %s', (xml, golden) => void compareWithGolden(xml, golden));
+
+  it('takes the bank\'s additional information (AddtlTxInf, else AddtlNtryInf) as the communication when there is no Ustrd, as the golden files do', () => {
+    const batch = 'CRÉDIT GROUPÉ BVR TRAITEMENT DU 22.03.2017 NUMÉRO CLIENT 01-70884-3 PAQUET ID: 123456CHCAFEBABE';
+    expect(compareWithGolden('test-camt053-txdtls.xml', 'golden-camt053-txdtls.pydata')).toEqual([batch, batch]);
+    const [{ entries }] = parseFile('test-camt053.xml');
+    expect(entries[3].communication).toBe('#RD PARTY MEDIA CUSNO 90782 4210773'); // its AddtlTxInf, the golden payment_ref
+    expect(entries[0].communication).toBe('Insurance policy 857239PERIOD 01.01.2014 - 31.12.2014'); // its Ustrd, not the AddtlTxInf
+    const [notification] = parseFile('test-camt054.xml');
+    expect(notification.entries[0].communication).toBe('Additional entry info');
+  });
 
   it('counts the elements of a file for the benchmark baseline', () => {
     const bytes = readFileSync(join(CORPUS, 'test-camt054.xml'));

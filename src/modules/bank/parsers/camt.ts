@@ -70,6 +70,8 @@ interface Detail {
   creditor: Party;
   unstructured: string[];
   reference: string | null;
+  /** AddtlTxInf: the bank's text for the detail, the communication when there is no Ustrd. */
+  additional: string | null;
 }
 
 interface Entry {
@@ -81,6 +83,8 @@ interface Entry {
   bookingDate: string | null;
   valueDate: string | null;
   acctSvcrRef: string | null;
+  /** AddtlNtryInf: the bank's text for the entry, the communication when its details give none. */
+  additional: string | null;
   details: Detail[];
   raw: Uint8Array;
 }
@@ -166,6 +170,7 @@ const ENTRY_FIELDS = fieldTree<Entry>([
   ['ValDt/Dt', (e, t) => void (e.valueDate = t)],
   ['ValDt/DtTm', (e, t) => void (e.valueDate = t)],
   ['AcctSvcrRef', (e, t) => void (e.acctSvcrRef = t)],
+  ['AddtlNtryInf', (e, t) => void (e.additional = t)],
 ]);
 
 const DETAIL_FIELDS = fieldTree<Detail>([
@@ -178,6 +183,7 @@ const DETAIL_FIELDS = fieldTree<Detail>([
   ['CdtDbtInd', (d, t) => void (d.indicator = t)],
   ['RmtInf/Ustrd', (d, t) => void d.unstructured.push(t)],
   ['RmtInf/Strd/CdtrRefInf/Ref', (d, t) => void (d.reference ??= t)],
+  ['AddtlTxInf', (d, t) => void (d.additional = t)],
   ...partyFields('Dbtr', (d) => d.debtor),
   ...partyFields('Cdtr', (d) => d.creditor),
 ]);
@@ -324,7 +330,7 @@ function newStatement(index: number): Statement {
 function newEntry(where: string): Entry {
   return {
     where, amount: null, indicator: null, reversal: false, status: null, bookingDate: null, valueDate: null,
-    acctSvcrRef: null, details: [], raw: NO_BYTES,
+    acctSvcrRef: null, additional: null, details: [], raw: NO_BYTES,
   };
 }
 
@@ -335,7 +341,7 @@ function newParty(): Party {
 function newDetail(): Detail {
   return {
     acctSvcrRef: null, txId: null, endToEndId: null, amounts: [], indicator: null,
-    debtor: newParty(), creditor: newParty(), unstructured: [], reference: null,
+    debtor: newParty(), creditor: newParty(), unstructured: [], reference: null, additional: null,
   };
 }
 
@@ -451,13 +457,19 @@ function toParsed(context: EntryContext, detail: Detail | null, amount: number, 
     counterpartyAccount: iban ? null : (party.iban ?? party.other),
     counterpartyBic: party.bic ? party.bic.toUpperCase() : null,
     structuredReference: structuredReference(detail?.reference ?? null),
-    communication: detail && detail.unstructured.length > 0 ? detail.unstructured.join(' ') : null,
+    communication: communicationOf(entry, detail),
     bankReference: detail?.acctSvcrRef ?? entry.acctSvcrRef,
     endToEndId: provided(detail?.endToEndId ?? null),
     transactionId: detail?.txId ?? null,
     identity,
     raw: entry.raw,
   };
+}
+
+/** The Ustrd lines joined; without any, the bank's additional text of the detail (AddtlTxInf), else of the entry (AddtlNtryInf). */
+function communicationOf(entry: Entry, detail: Detail | null): string | null {
+  if (detail && detail.unstructured.length > 0) return detail.unstructured.join(' ');
+  return detail?.additional ?? entry.additional;
 }
 
 /**
@@ -482,6 +494,7 @@ function mergeDetails(details: Detail[]): Detail | null {
   merged.indicator = common(details, (d) => d.indicator);
   merged.reference = common(details, (d) => d.reference);
   merged.unstructured = details.flatMap((d) => d.unstructured);
+  merged.additional = common(details, (d) => d.additional);
   merged.debtor = commonParty(details.map((d) => d.debtor));
   merged.creditor = commonParty(details.map((d) => d.creditor));
   return merged;

@@ -164,6 +164,17 @@ describe('guessing a profile', () => {
   });
 });
 
+describe('CSV currency', () => {
+  it("reads rows without a currency in the profile's currency, else the chosen account's, else EUR", () => {
+    const text = 'Date,Amount,Currency,Label\n01/20/2026,12.50,,a\n01/21/2026,3.00,GBP,b\n';
+    const profile: CsvProfile = { name: 'p', decimalComma: false, dateFormat: 'MM/DD/YYYY', columns: { date: 'Date', amount: 'Amount', currency: 'Currency', communication: 'Label' } };
+    const currencies = (options: { csvProfile: CsvProfile; currency?: string }) => [...parseCsv(Buffer.from(text), options)].flatMap((e) => (e.type === 'entry' ? [e.entry.currency] : []));
+    expect(currencies({ csvProfile: profile, currency: 'USD' })).toEqual(['USD', 'GBP']);
+    expect(currencies({ csvProfile: { ...profile, currency: 'CHF' }, currency: 'USD' })).toEqual(['CHF', 'GBP']);
+    expect(currencies({ csvProfile: profile })).toEqual(['EUR', 'GBP']);
+  });
+});
+
 describe.skipIf(!HAVE_CORPUS)('CSV corpus', () => {
   const ENGLISH: CsvProfile = {
     name: 'en', decimalComma: false, dateFormat: 'MM/DD/YYYY',

@@ -6,7 +6,7 @@ import { type CsvProfile, type ParseOptions, type ParsedEntry, type ParsedStatem
 
 /** Values of an indicator column meaning debit when the profile does not list them. */
 export const DEFAULT_DEBIT_VALUES = ['D', 'DB', 'DBIT', 'DEBIT', 'DÉBIT', 'DEBET', 'AF', '-'];
-/** Currency of amounts when neither the profile nor a currency column says it. */
+/** Currency of amounts when neither the profile, a currency column nor the import's chosen account says it. */
 export const DEFAULT_CURRENCY = 'EUR';
 
 type Field = keyof CsvProfile['columns'];
@@ -25,11 +25,12 @@ export function* parseCsv(bytes: Buffer, options: ParseOptions = {}): Generator<
   const table = readTable(bytes, profile);
   const columns = resolveColumns(table.headers, profile);
   const readDate = dateReader(profile.dateFormat);
-  const entries = table.rows.map((row) => readRow(row, columns, profile, readDate, table.delimiter));
+  const currency = profile.currency?.toUpperCase() ?? options.currency ?? DEFAULT_CURRENCY;
+  const entries = table.rows.map((row) => readRow(row, columns, { profile, currency }, readDate, table.delimiter));
   if (columns.bankReference !== undefined && !unique(entries.map((e) => e.bankReference))) {
     for (const entry of entries) entry.identity = null; // references that repeat cannot identify movements
   }
-  yield { type: 'statement', header: csvHeader(profile, entries) };
+  yield { type: 'statement', header: csvHeader(profile, entries, currency) };
   for (const entry of entries) yield { type: 'entry', entry };
   yield { type: 'end', closing: null };
 }
@@ -40,10 +41,10 @@ function confidentGuess(bytes: Buffer): CsvProfile {
   return profile;
 }
 
-function csvHeader(profile: CsvProfile, entries: ParsedEntry[]): ParsedStatementHeader {
+function csvHeader(profile: CsvProfile, entries: ParsedEntry[], fallback: string): ParsedStatementHeader {
   const iban = profile.accountIban ? normalIban(profile.accountIban) : null;
   if (profile.accountIban && !iban) throw new StatementError('bank.csv_profile_invalid', null, `IBAN "${profile.accountIban}"`);
-  const currency = profile.currency?.toUpperCase() ?? entries[0]?.currency ?? DEFAULT_CURRENCY;
+  const currency = profile.currency?.toUpperCase() ?? entries[0]?.currency ?? fallback;
   return {
     format: 'csv',
     account: { iban, number: null, bic: null, holder: null, currency },
@@ -107,11 +108,12 @@ function normalName(name: string): string {
 
 type DateReader = (text: string) => string | null;
 
-function readRow(row: CsvRow, columns: Columns, profile: CsvProfile, readDate: DateReader, delimiter: string): ParsedEntry {
+// `currency`: that of amounts whose row names none (the profile's, else the chosen account's, else DEFAULT_CURRENCY).
+function readRow(row: CsvRow, columns: Columns, { profile, currency: fallback }: { profile: CsvProfile; currency: string }, readDate: DateReader, delimiter: string): ParsedEntry {
   const cell = (field: Field): string => (columns[field] === undefined ? '' : row.cells[columns[field]].trim());
   const text = (field: Field): string | null => cell(field) || null;
   const where = `line ${row.line}`;
-  const currency = rowCurrency(cell('currency'), profile, where);
+  const currency = rowCurrency(cell('currency'), fallback, where);
   const account = cell('counterpartyAccount');
   const iban = account ? normalIban(account) : null;
   return {
@@ -139,8 +141,8 @@ function rowDate(value: string, readDate: DateReader, where: string, format: str
   return date;
 }
 
-function rowCurrency(value: string, profile: CsvProfile, where: string): string {
-  if (value === '') return profile.currency?.toUpperCase() ?? DEFAULT_CURRENCY;
+function rowCurrency(value: string, fallback: string, where: string): string {
+  if (value === '') return fallback;
   const code = value.toUpperCase();
   if (!/^[A-Z]{3}$/.test(code)) throw new StatementError('bank.csv_bad_currency', where, value);
   return code;

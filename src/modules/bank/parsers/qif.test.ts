@@ -90,6 +90,17 @@ describe('QIF', () => {
   });
 });
 
+describe('QIF currency', () => {
+  it('reads amounts in the currency of the chosen account, EUR when none is given', () => {
+    const text = '!Type:Bank\nD01/15/2026\nT-12.50\nPShop\n^\n';
+    const events = [...parseQif(Buffer.from(text), { currency: 'USD' })];
+    expect(events[0]).toMatchObject({ type: 'statement', header: { account: { currency: 'USD' } } });
+    expect(parse(text, { currency: 'USD' })[0].map((e) => [e.amount, e.currency])).toEqual([[-1250, 'USD']]);
+    expect(parse('!Type:Bank\nD01/15/2026\nT-1200\n^\n', { currency: 'JPY' })[0].map((e) => [e.amount, e.currency])).toEqual([[-1200, 'JPY']]);
+    expect(parse(text)[0][0].currency).toBe('EUR');
+  });
+});
+
 describe.skipIf(!HAVE_CORPUS)('QIF corpus', () => {
   it('test_qif.qif: five debits in US date order', () => {
     const [statement, ...others] = entries(parseQif(readFileSync(join(CORPUS, 'test_qif.qif'))));

@@ -1,6 +1,6 @@
 // Reads QIF (Quicken Interchange Format) bank, cash and credit card registers.
-// QIF says nothing of the account or its currency: the import's chosen account gives them, and amounts are read
-// with two decimals (DEFAULT_CURRENCY, 'EUR'); no balances, no identities (movements are told apart by content).
+// QIF says nothing of the account or its currency: the import's chosen account gives them (options.currency, else
+// DEFAULT_CURRENCY, 'EUR'), and amounts are read in that currency; no balances, no identities (movements are told apart by content).
 import { DEFAULT_CURRENCY } from './csv.js';
 import { calendarDate, decodeText, fullYear, plainAmount } from './detect.js';
 import { toMinorUnits } from './money.js';
@@ -39,16 +39,17 @@ export function* parseQif(bytes: Buffer, options: ParseOptions = {}): Generator<
   const dates = new Map(records.map((r) => [r, writtenDate(required(r, 'D', 'date'))]));
   const order = options.qifDateOrder ?? dateOrder([...dates.values()]);
   const decimalComma = usesDecimalComma(records);
-  const statements = sections.map((section) => section.map((r) => readEntry(r, dates.get(r) as WrittenDate, order, decimalComma)));
+  const currency = options.currency ?? DEFAULT_CURRENCY;
+  const statements = sections.map((section) => section.map((r) => readEntry(r, dates.get(r) as WrittenDate, order, { decimalComma, currency })));
   for (const entries of statements) {
-    yield { type: 'statement', header: qifHeader() };
+    yield { type: 'statement', header: qifHeader(currency) };
     for (const entry of entries) yield { type: 'entry', entry };
     yield { type: 'end', closing: null };
   }
 }
 
-function qifHeader(): ParsedStatementHeader {
-  const account = { iban: null, number: null, bic: null, holder: null, currency: DEFAULT_CURRENCY };
+function qifHeader(currency: string): ParsedStatementHeader {
+  const account = { iban: null, number: null, bic: null, holder: null, currency };
   return { format: 'qif', account, statementId: null, date: null, opening: null };
 }
 
@@ -116,14 +117,14 @@ function required(record: QifRecord, code: string, what: string): QifField {
   return found;
 }
 
-function readEntry(record: QifRecord, date: WrittenDate, order: DateOrder, decimalComma: boolean): ParsedEntry {
+function readEntry(record: QifRecord, date: WrittenDate, order: DateOrder, money: { decimalComma: boolean; currency: string }): ParsedEntry {
   const amount = field(record, 'T') ?? field(record, 'U') ?? required(record, 'T', 'amount');
   const text = (code: string): string | null => field(record, code)?.value || null;
   return {
     bookingDate: resolveDate(date, order),
     valueDate: null,
-    amount: qifAmount(amount, decimalComma),
-    currency: DEFAULT_CURRENCY,
+    amount: qifAmount(amount, money),
+    currency: money.currency,
     counterpartyName: text('P'),
     counterpartyIban: null,
     counterpartyAccount: null,
@@ -146,10 +147,10 @@ function usesDecimalComma(records: QifRecord[]): boolean {
   return amounts.some((a) => /,\d{1,2}$/.test(a)) && !amounts.some((a) => /\.\d{1,2}$/.test(a));
 }
 
-function qifAmount(amount: QifField, decimalComma: boolean): number {
+function qifAmount(amount: QifField, { decimalComma, currency }: { decimalComma: boolean; currency: string }): number {
   const text = plainAmount(amount.value, decimalComma);
   if (text === null || amount.value === '') throw new StatementError('bank.bad_amount', `line ${amount.line}`, amount.value);
-  return toMinorUnits(text, DEFAULT_CURRENCY, `line ${amount.line}`);
+  return toMinorUnits(text, currency, `line ${amount.line}`);
 }
 
 // ---- Dates ----

@@ -46,7 +46,7 @@ export interface ParsedEntry {
   counterpartyBic: string | null;
   /** Structured creditor reference as written by the bank: Belgian 12 digits (no +++ or /), or `RF..`, or another scheme's. */
   structuredReference: string | null;
-  /** Free-text communication (CODA 2.x/3.x parts joined; camt Ustrd lines joined with a space). */
+  /** Free-text communication (CODA 2.x/3.x parts joined; camt Ustrd lines joined with a space, else AddtlTxInf, else AddtlNtryInf). */
   communication: string | null;
   /** Bank references: camt AcctSvcrRef, CODA bank reference, OFX FITID, ... */
   bankReference: string | null;
@@ -124,6 +124,8 @@ export interface CsvProfile {
 export interface ParseOptions {
   qifDateOrder?: 'dmy' | 'mdy' | 'ymd';
   csvProfile?: CsvProfile;
+  /** The currency of the account chosen for the import: that of amounts in a file that names none (QIF, most CSV). */
+  currency?: string;
 }
 
 /** A parser: reads the whole file's bytes and yields events; throws StatementError on broken or hostile input. */

@@ -1,0 +1,208 @@
+// The fiscal year overview built from the memberships and the dues under each policy setting (minimum, rolling 12
+// months, grace period, last weeks counting for the next year), on the page, the API, the CLI and the three exports;
+// and a dues policy change re-deriving the memberships it changes. Today is pinned: 2026-06-15 unless a test says.
+import { strFromU8, unzipSync } from 'fflate';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { SYSTEM } from '../../src/core/actor.js';
+import { historyOf } from '../../src/modules/audit/audit.service.js';
+import { decideAllocation } from '../../src/modules/dues/allocation.service.js';
+import { duesCommands } from '../../src/modules/dues/dues.cli.js';
+import { updateDuesPolicy } from '../../src/modules/dues/dues.service.js';
+import { duesOverview } from '../../src/modules/dues/overview.service.js';
+import { getMembership, setMembership } from '../../src/modules/memberships/memberships.service.js';
+import { createPerson } from '../../src/modules/people/people.service.js';
+import { insertMany } from '../../src/storage/bulk.js';
+import type { Db } from '../../src/storage/database.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { forEachDialect } from '../helpers/dialects.js';
+
+const NOW = '2026-06-15T10:00:00.000Z';
+
+async function loadExcelJs(): Promise<typeof import('exceljs')> {
+  return ((await import('exceljs')) as unknown as { default: typeof import('exceljs') }).default;
+}
+
+let movements = 0;
+
+/** A credit on the collective's account, confirmed by the treasurer as dues of a person (memberships follow). */
+async function pay(db: Db, personId: number, date: string, cents: number): Promise<void> {
+  let account = await db.selectFrom('bank_accounts').select('id').executeTakeFirst();
+  if (!account) {
+    const [id] = await insertMany(db, 'bank_accounts', [{ iban: 'BE68539007547034', currency: 'EUR', created_at: NOW }]);
+    account = { id };
+  }
+  const [importId] = await insertMany(db, 'bank_imports', [{ filename: 'x', format: 'camt.053', sha256: `x${++movements}`, account_id: account.id, imported_by: 'test', imported_at: NOW, summary_json: '{}' }]);
+  const [statementId] = await insertMany(db, 'bank_statements', [{ bank_account_id: account.id, import_id: importId, entries: 1 }]);
+  const [txId] = await insertMany(db, 'bank_transactions', [{
+    bank_account_id: account.id, statement_id: statementId, import_id: importId, identity: `m${movements}`, booking_date: date, amount_cents: cents, currency: 'EUR', raw: '<Ntry/>', created_at: NOW,
+  }]);
+  await decideAllocation(db, SYSTEM, txId, { shares: [{ person_id: personId, amount_cents: cents, kind: 'dues', category: '' }] });
+}
+
+const person = async (db: Db, name: string, extra: Record<string, unknown> = {}) => (await createPerson(db, SYSTEM, { display_name: name, ...extra })).id;
+
+const statuses = async (db: Db, year: number) => Object.fromEntries((await duesOverview(db, year)).lines.map((l) => [l.display_name, l.status]));
+
+/** The names listed under one status heading of the year page. */
+function section(page: string, status: string): string[] {
+  const start = page.indexOf(`id="status-${status}"`);
+  if (start < 0) return [];
+  const end = page.indexOf('<h2', start + 1);
+  return [...page.slice(start, end < 0 ? undefined : end).matchAll(/<a href="\/people\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
+}
+
+forEachDialect('dues overview', (open) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(NOW));
+    t = await startTestApp(await open());
+  });
+  afterEach(async () => {
+    await t.close();
+    vi.useRealTimers();
+  });
+
+  it('gives each person one status under a minimum, with manual records winning, on the page, the API and the CLI', async () => {
+    const db = t.ctx.db;
+    await updateDuesPolicy(db, SYSTEM, { mode: 'minimum', minimum_cents: 2000 });
+    const alice = await person(db, 'Alice Martin');
+    const carla = await person(db, 'Carla Dubois');
+    const emil = await person(db, 'Emil Janssens');
+    const dirk = await person(db, 'Dirk Peeters');
+    await person(db, 'Bob Newcomer');
+    const gina = await person(db, 'Gina Old', { joined_on: '2024-01-10' });
+    await pay(db, alice, '2026-03-01', 2500);
+    await pay(db, carla, '2026-02-01', 500);
+    await pay(db, emil, '2026-02-10', 2500);
+    await pay(db, gina, '2024-05-01', 2500);
+    await setMembership(db, SYSTEM, emil, 2026, { status: 'excluded', decision_ref: 'GA 2026-04-01' });
+    await setMembership(db, SYSTEM, dirk, 2026, { status: 'member', note: 'exempted by the board' });
+    expect(await getMembership(db, carla, 2026)).toBeNull();
+
+    expect(await statuses(db, 2026)).toEqual({
+      'Alice Martin': 'paid', 'Carla Dubois': 'below_minimum', 'Emil Janssens': 'excluded', 'Dirk Peeters': 'exempt', 'Bob Newcomer': 'not_paid',
+    });
+    expect(await statuses(db, 2025)).toEqual({ 'Gina Old': 'lapsed' }); // a member of 2024 who paid nothing for 2025, now over
+
+    const browser = await t.loginAs(['treasurer']);
+    const page = (await browser.get('/dues/2026')).body;
+    expect(section(page, 'paid')).toEqual(['Alice Martin']);
+    expect(section(page, 'below_minimum')).toEqual(['Carla Dubois']);
+    expect(section(page, 'exempt')).toEqual(['Dirk Peeters']);
+    expect(section(page, 'excluded')).toEqual(['Emil Janssens']);
+    expect(section(page, 'not_paid')).toEqual(['Bob Newcomer']);
+    expect(page).toContain('Paid below the minimum (not a member) (1)');
+
+    const api = await t.api(await t.tokenFor(['treasurer']), 'GET', '/api/v1/dues/2026');
+    const lines = (api.json() as { lines: { display_name: string; status: string; amount_cents: number; payments: { date: string }[] }[] }).lines;
+    expect(lines.find((l) => l.display_name === 'Carla Dubois')).toMatchObject({ status: 'below_minimum', amount_cents: 500, payments: [{ date: '2026-02-01' }] });
+    expect(lines.find((l) => l.display_name === 'Emil Janssens')).toMatchObject({ status: 'excluded', amount_cents: 2500 });
+
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { LANG: 'fr_BE.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+      const status = duesCommands.find((c) => c.words.join(' ') === 'dues status');
+      let text = '';
+      const out = { write: (chunk: string) => { text += chunk; return true; } } as unknown as NodeJS.WritableStream;
+      await status?.run({ ctx: t.ctx, values: { year: '2026' }, positionals: [], principal: undefined as never, actor: SYSTEM, out, err: out, stdin: undefined as never });
+      expect(text).toMatch(/Dispensé\s+Dirk Peeters/);
+      expect(text).toMatch(/Payé sous le minimum \(pas membre\)\s+Carla Dubois/);
+      expect(text).toMatch(/Pas encore payé\s+Bob Newcomer/);
+      expect(text).toMatch(/Total Cotisation: 55,00/);
+      expect(text).not.toMatch(/\b(paid|lapsed|total)\b/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('counts a rolling 12 months into the next year, and a payment in the last weeks for the next year', async () => {
+    const db = t.ctx.db;
+    await updateDuesPolicy(db, SYSTEM, { mode: 'rolling' });
+    const fien = await person(db, 'Fien Rolling', { joined_on: '2025-08-01' });
+    await pay(db, fien, '2025-09-01', 2500);
+    expect(await getMembership(db, fien, 2026)).toMatchObject({ status: 'member', source: 'payment', changed_on: '2025-09-01' });
+    const overview = await duesOverview(db, 2026);
+    expect(overview.lines).toMatchObject([{ display_name: 'Fien Rolling', status: 'paid', amount_cents: 2500, payments: [{ date: '2025-09-01' }] }]);
+    expect(await statuses(db, 2027)).toEqual({ 'Fien Rolling': 'not_paid' }); // a member of 2026, nothing yet for 2027
+
+    await updateDuesPolicy(db, SYSTEM, { mode: 'any', early_weeks: 4 });
+    const hugo = await person(db, 'Hugo Early', { joined_on: '2025-11-01' });
+    await pay(db, hugo, '2025-12-20', 2000);
+    expect(await getMembership(db, hugo, 2026)).toMatchObject({ status: 'member', changed_on: '2025-12-20' });
+    expect(await getMembership(db, hugo, 2025)).toBeNull();
+    expect((await statuses(db, 2026))['Hugo Early']).toBe('paid');
+    expect((await duesOverview(db, 2025)).lines.find((l) => l.display_name === 'Hugo Early')?.payments ?? []).toEqual([]);
+  });
+
+  it('keeps last year\'s members as not paid yet during the grace period, and lapsed after it', async () => {
+    const db = t.ctx.db;
+    await updateDuesPolicy(db, SYSTEM, { mode: 'any', grace_days: 31 });
+    const gina = await person(db, 'Gina Old', { joined_on: '2020-01-10' });
+    await pay(db, gina, '2024-05-01', 2500);
+    vi.setSystemTime(new Date('2026-01-20T10:00:00Z'));
+    expect(await statuses(db, 2025)).toEqual({ 'Gina Old': 'not_paid' });
+    vi.setSystemTime(new Date('2026-02-01T10:00:00Z'));
+    expect(await statuses(db, 2025)).toEqual({ 'Gina Old': 'lapsed' });
+    vi.setSystemTime(new Date('2025-12-31T10:00:00Z'));
+    await updateDuesPolicy(db, SYSTEM, { mode: 'any', grace_days: 0 });
+    expect(await statuses(db, 2025)).toEqual({ 'Gina Old': 'not_paid' });
+  });
+
+  it('re-derives memberships when the policy changes, says how many on the settings page, and audits them', async () => {
+    const db = t.ctx.db;
+    await updateDuesPolicy(db, SYSTEM, { mode: 'minimum', minimum_cents: 2000 });
+    const carla = await person(db, 'Carla Dubois');
+    const alice = await person(db, 'Alice Martin');
+    const fien = await person(db, 'Fien Rolling');
+    await pay(db, carla, '2026-02-01', 500);
+    await pay(db, alice, '2026-03-01', 2500);
+    await pay(db, fien, '2025-09-01', 2500);
+    expect(await getMembership(db, carla, 2026)).toBeNull();
+
+    const browser = await t.loginAs(['treasurer']);
+    await browser.get('/dues/policy');
+    const saved = await browser.post('/dues/policy', { mode: 'any', minimum_cents: '0', grace_days: '0', early_weeks: '0' });
+    expect(saved.statusCode).toBe(303);
+    expect((await browser.get('/dues/policy')).body).toContain('Dues policy saved; 1 memberships changed.');
+    expect(await getMembership(db, carla, 2026)).toMatchObject({ status: 'member', source: 'payment', changed_on: '2026-02-01' });
+    expect((await historyOf(db, 'person', carla)).filter((e) => e.action === 'membership.derived')).toHaveLength(1);
+    expect((await statuses(db, 2026))['Carla Dubois']).toBe('paid');
+
+    expect((await updateDuesPolicy(db, SYSTEM, { mode: 'rolling' })).changed).toBe(3); // Fien's 2026, Carla's and Alice's 2027
+    expect(await getMembership(db, fien, 2026)).toMatchObject({ status: 'member' });
+    expect(await getMembership(db, alice, 2027)).toMatchObject({ status: 'member' });
+    expect((await updateDuesPolicy(db, SYSTEM, { mode: 'minimum', minimum_cents: 2000 })).changed).toBe(4); // and back
+    expect(await getMembership(db, carla, 2026)).toBeNull();
+    expect(await getMembership(db, alice, 2027)).toBeNull();
+    expect(await getMembership(db, fien, 2026)).toBeNull();
+    expect(await getMembership(db, fien, 2025)).toMatchObject({ status: 'member' });
+    expect(await getMembership(db, alice, 2026)).toMatchObject({ status: 'member' });
+    expect((await updateDuesPolicy(db, SYSTEM, { mode: 'minimum', minimum_cents: 2000 })).changed).toBe(0);
+  });
+
+  it('exports the statuses to XLSX (read back with exceljs) and ODS (content.xml), in the reader\'s language', async () => {
+    const db = t.ctx.db;
+    await updateDuesPolicy(db, SYSTEM, { mode: 'minimum', minimum_cents: 2000 });
+    const carla = await person(db, 'Carla Dubois');
+    const dirk = await person(db, 'Dirk Peeters');
+    await pay(db, carla, '2026-02-01', 500);
+    await setMembership(db, SYSTEM, dirk, 2026, { status: 'member', note: 'exempted by the board' });
+    const browser = await t.loginAs(['treasurer']);
+
+    const xlsx = await browser.get('/dues/2026/export.xlsx');
+    expect(xlsx.headers['content-disposition']).toContain('dues-2026.xlsx');
+    const workbook = new (await loadExcelJs()).Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as never);
+    const rows = workbook.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1, 3));
+    expect(rows).toContainEqual(['Carla Dubois', 'Paid below the minimum (not a member)']);
+    expect(rows).toContainEqual(['Dirk Peeters', 'Exempt']);
+
+    const ods = await browser.get('/dues/2026/export.ods', { 'accept-language': 'nl' });
+    expect(ods.rawPayload.subarray(30, 38).toString()).toBe('mimetype');
+    const content = strFromU8(unzipSync(new Uint8Array(ods.rawPayload))['content.xml']);
+    expect(content).toContain('<text:p>Carla Dubois</text:p>');
+    expect(content).toContain('<text:p>Betaald onder het minimum (geen lid)</text:p>');
+    expect(content).toContain('<text:p>Vrijgesteld</text:p>');
+  });
+});
