@@ -95,6 +95,15 @@ describe.skipIf(!HAVE_CORPUS)('statement parse thread', () => {
     expect(read).toBe(10);
     expect(runningParseThreads()).toBe(0);
   });
+
+  it('refuses a file read whole that outgrows the thread, asking to split it, and ends the thread', async () => {
+    const movement = (i: number) => `D${String((i % 28) + 1).padStart(2, '0')}/03/2025\nT${(i % 90) + 10}.00\nPPayer number ${i}\nMcotisation ${i}\n^\n`;
+    const qif = Buffer.from(`!Type:Bank\n${Array.from({ length: 300_000 }, (_, i) => movement(i)).join('')}`);
+    const failure = await threadFailure(qif);
+    expect(failure).toBeInstanceOf(StatementError);
+    expect((failure as StatementError).key).toBe('bank.too_large_to_read');
+    expect(runningParseThreads()).toBe(0);
+  });
 });
 
 forEachDialect('import of a large file through the parse thread', (open) => {

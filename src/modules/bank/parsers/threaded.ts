@@ -124,7 +124,7 @@ function messagesOf(worker: Worker) {
     } else queue.push(message);
   };
   worker.on('message', push);
-  worker.on('error', (error) => push({ type: 'failed', message: error.message }));
+  worker.on('error', (error) => push(outOfMemory(error) ? TOO_LARGE : { type: 'failed', message: error.message }));
   worker.on('exit', (code) => push({ type: 'failed', message: `exited (${code}) before the end of the file` }));
   return {
     next: () => new Promise<ThreadMessage>((resolve) => {
@@ -133,4 +133,11 @@ function messagesOf(worker: Worker) {
       else waiting = resolve;
     }),
   };
+}
+
+// A file whose format is read whole (all but camt) can outgrow the thread's heap: the reader is told to split it.
+const TOO_LARGE: ThreadMessage = { type: 'refused', key: 'bank.too_large_to_read', where: null, detail: null };
+
+function outOfMemory(error: Error): boolean {
+  return (error as Error & { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
