@@ -9,6 +9,7 @@ import { actorOf, type Principal } from '../modules/accounts/principal.js';
 import { oidcCommands } from '../modules/oidc/oidc.cli.js';
 import { peopleCommands } from '../modules/people/people.cli.js';
 import { duesCommands } from '../modules/dues/dues.cli.js';
+import { bankAccountsCommands } from '../modules/bank/accounts.cli.js';
 import { exchangeCommands } from '../modules/people-exchange/exchange.cli.js';
 import { groupsCommands } from '../modules/groups/groups.cli.js';
 import { invitationsCommands } from '../modules/invitations/invitations.cli.js';
@@ -19,7 +20,7 @@ import { openContext } from './context.js';
 import { maintenanceCommands } from './maintenance.cli.js';
 
 const COMMANDS: Command[] = [
-  ...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands,
+  ...maintenanceCommands, ...accountsCommands, ...peopleCommands, ...exchangeCommands, ...duesCommands, ...bankAccountsCommands,
   ...twoFactorCommands, ...groupsCommands, ...invitationsCommands, ...registrationsCommands,
   ...accountMailCommands, ...oidcCommands,
 ];

@@ -10,6 +10,8 @@ import { passwordResetPages } from '../modules/account-mail/password-reset.pages
 import { accountsPages } from '../modules/accounts/accounts.pages.js';
 import { accountsRoutes } from '../modules/accounts/accounts.routes.js';
 import { authPages } from '../modules/accounts/auth.pages.js';
+import { bankAccountsPages } from '../modules/bank/accounts.pages.js';
+import { bankAccountsRoutes } from '../modules/bank/accounts.routes.js';
 import { bankImportPages } from '../modules/dues/bank-import.pages.js';
 import { duesPages } from '../modules/dues/dues.pages.js';
 import { duesRoutes } from '../modules/dues/dues.routes.js';
@@ -91,7 +93,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean |
   for (const plugin of [
     homePages, setupPages, authPages, peoplePages, peopleRoutes, exchangePages, exchangeRoutes, accountsPages,
     accountsRoutes, settingsPages, settingsRoutes, bankImportPages, reviewPages, duesPages, duesRoutes,
-    personPaymentsPages, bankSetupPages, sessionsPages, sessionsRoutes, twoFactorGate, twoFactorLoginPages,
+    personPaymentsPages, bankSetupPages, bankAccountsPages, bankAccountsRoutes, sessionsPages, sessionsRoutes, twoFactorGate, twoFactorLoginPages,
     twoFactorSetupPages, twoFactorAdminPages, twoFactorRoutes, groupsPages, groupsRoutes, invitationsPages,
     invitationsRoutes, invitePages, registerPages, registrationsPages, registrationsRoutes,
     passwordResetPages, emailVerificationPages, accountMailRoutes, interactionPages, clientsPages, oidcRoutes,

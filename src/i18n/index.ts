@@ -5,6 +5,7 @@ import { duesMessages } from '../modules/dues/dues.i18n.js';
 import { reviewUiMessages } from '../modules/dues/review-ui.i18n.js';
 import { overviewMessages } from '../modules/dues/overview.i18n.js';
 import { importPreviewMessages } from '../modules/bank/import-preview.i18n.js';
+import { bankAccountsMessages } from '../modules/bank/accounts.i18n.js';
 import { duesCliMessages } from '../modules/dues/cli.i18n.js';
 import { groupsMessages } from '../modules/groups/groups.i18n.js';
 import { peopleMessages } from '../modules/people/people.i18n.js';
@@ -23,7 +24,7 @@ export { LOCALES, type Locale } from './define.js';
 const catalogues = [
   coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, securityMessages,
   twoFactorMessages, groupsMessages, invitationsMessages, registrationsMessages, mailMessages,
-  accountMailMessages, oidcMessages, reviewUiMessages, overviewMessages, importPreviewMessages,
+  accountMailMessages, oidcMessages, reviewUiMessages, overviewMessages, importPreviewMessages, bankAccountsMessages,
   duesCliMessages,
 ];
 

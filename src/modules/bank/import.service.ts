@@ -11,6 +11,7 @@ import { recordChange } from '../audit/audit.service.js';
 import type { Selectable } from 'kysely';
 import type { BankTransactionsTable } from './bank.table.js';
 import * as repo from './bank.repository.js';
+import { unknownAccount } from './accounts.service.js';
 import { statementErrorParams } from './locations.js';
 import { detectFormat } from './parsers/detect.js';
 import { parseStatementSource, type ParseStatementOptions } from './parsers/index.js';
@@ -161,10 +162,13 @@ async function importEvents<P>(trx: Db, actor: Actor, file: { source: ByteSource
   return summary;
 }
 
-// The chosen account's currency: amounts of a file that names none (QIF, most CSV) are in it.
+// The chosen account's currency: amounts of a file that names none (QIF, most CSV) are in it. A chosen account that
+// does not exist is refused here, before anything is written.
 async function chosenCurrency(db: Db, request: { currency?: string; accountId?: number }): Promise<string | undefined> {
-  if (request.currency || request.accountId === undefined) return request.currency;
-  return (await repo.selectBankAccount(db, request.accountId))?.currency;
+  if (request.accountId === undefined) return request.currency;
+  const account = await repo.selectBankAccount(db, request.accountId);
+  if (!account) throw unknownAccount(request.accountId);
+  return request.currency || account.currency;
 }
 
 /** The parse options of a request (plain data: they may go to a parse thread). */

@@ -90,7 +90,7 @@ export async function bankImportPages(app: FastifyInstance): Promise<void> {
     const t = request.t;
     const waiting = await reviewRepo.countReview(request.ctx.db);
     await sendPage(request, reply, { title: t('bank.title'), body: html`<h1>${t('bank.title')}</h1>
-<div class="actions"><a class="button secondary" href="/bank/review">${t('bank.review_link', { count: waiting })}</a><a class="button secondary" href="/bank/transactions">${t('bank.transactions')}</a><a class="button secondary" href="/dues">${t('dues.title')}</a><a class="button secondary" href="/bank/rules">${t('bank.rules')}</a><a class="button secondary" href="/bank/profiles">${t('bank.profiles')}</a></div>
+<div class="actions"><a class="button secondary" href="/bank/review">${t('bank.review_link', { count: waiting })}</a><a class="button secondary" href="/bank/transactions">${t('bank.transactions')}</a><a class="button secondary" href="/dues">${t('dues.title')}</a><a class="button secondary" href="/bank/rules">${t('bank.rules')}</a><a class="button secondary" href="/bank/profiles">${t('bank.profiles')}</a><a class="button secondary" href="/bank/accounts">${t('bank.accounts')}</a></div>
 <h2>${t('bank.import_title')}</h2>${await uploadForm(request)}` });
   });
   app.post('/bank/import', { config: { access: 'dues:manage' } }, async (request, reply) => {
