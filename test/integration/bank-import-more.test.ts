@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { personReference } from '../../src/modules/dues/matcher.js';
 import { importAndAllocate, reviewQueue } from '../../src/modules/dues/review.service.js';
-import { createPerson } from '../../src/modules/people/people.service.js';
+import { createPerson, deletePerson } from '../../src/modules/people/people.service.js';
 import { csrfOf } from '../helpers/browser-client.js';
 import { multipart } from '../helpers/multipart.js';
 import type { CsvProfile } from '../../src/modules/bank/parsers/types.js';
@@ -204,6 +204,19 @@ forEachDialect('bank import, more', (open) => {
     const refused = await t.api(token, 'POST', url(split.id), { shares: [{ ...shares[0] }, { ...shares[1], amount_cents: 2000 }] });
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toMatchObject({ error: expect.anything() });
+    expect(await proposed()).toEqual(before);
+    // A share of nothing, or against the movement's direction, would make a member of someone who paid nothing.
+    const signs = await t.api(token, 'POST', url(split.id), { shares: [{ ...shares[0], amount_cents: 5500 }, { ...shares[1], amount_cents: 0 }, { person_id: null, amount_cents: -500, kind: 'other', category: null }] });
+    expect(signs.statusCode).toBe(422);
+    expect(signs.json().error.message).toMatch(/not zero/);
+    // Only live people: a deleted person or an id that never was one is refused (not a database error), and nothing changes.
+    const gone = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Gone Peeters' });
+    await deletePerson(t.ctx.db, SYSTEM, gone.id);
+    for (const person_id of [gone.id, 999_999]) {
+      const unknown = await t.api(token, 'POST', url(split.id), { shares: [{ ...shares[0], person_id, amount_cents: 5000 }] });
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.json().error.message).toMatch(/no longer exists/);
+    }
     expect(await proposed()).toEqual(before);
 
     const splitted = await t.api(token, 'POST', url(split.id), { shares });

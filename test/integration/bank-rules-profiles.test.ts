@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { importAndAllocate, reviewQueue } from '../../src/modules/dues/review.service.js';
+import { createPerson } from '../../src/modules/people/people.service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { camt054 } from '../fixtures/camt054.js';
@@ -26,6 +27,23 @@ forEachDialect('categorisation rules and CSV profiles', (open) => {
     const year = (await t.app.inject({ url: '/api/v1/dues/2026', headers: auth })).json();
     expect(year.totals).toContainEqual({ kind: 'expense', category: 'datacentre', currency: 'EUR', amount_cents: -9980, count: 2 });
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/bank/rules', headers: auth, payload: { pattern: 'x', kind: 'nonsense', category: '' } })).statusCode).toBe(422);
+  });
+
+  it('leaves to the treasurer a credit that may be a person’s, whatever the rules say, at import and when a rule is added', async () => {
+    for (let i = 0; i < 2; i++) await createPerson(t.ctx.db, SYSTEM, { display_name: 'Jean Dupont' });
+    const rule = { pattern: 'paypal', kind: 'other', category: 'paypal', direction: 'any' };
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/bank/rules', headers: auth, payload: rule })).statusCode).toBe(201);
+    const credits = [
+      { id: 'H1', amount: '25.00', name: 'PAYPAL EUROPE', text: 'cotisation Jean Dupont' }, // two Jean Dupont: theirs to decide
+      { id: 'H2', amount: '9.99', name: 'PAYPAL EUROPE', text: 'payout 2026-02' }, // nobody in it: the rule's
+    ];
+    expect(await importAndAllocate(t.ctx.db, SYSTEM, camt054(credits), { filename: 'p.xml' })).toMatchObject({ added: 2, automatic: 1, toReview: 1 });
+    const [waiting] = (await reviewQueue(t.ctx.db)).items;
+    expect(waiting.communication).toBe('cotisation Jean Dupont');
+    expect(waiting.allocations[0].alternatives.map((p) => p.display_name)).toEqual(['Jean Dupont', 'Jean Dupont']);
+    const again = await t.app.inject({ method: 'POST', url: '/api/v1/bank/rules', headers: auth, payload: { ...rule, pattern: 'cotisation' } });
+    expect(again.json().applied).toBe(0);
+    expect((await reviewQueue(t.ctx.db)).total).toBe(1);
   });
 
   it('saves a CSV profile and imports a bank CSV with it into a chosen account', async () => {

@@ -9,6 +9,7 @@ import type { Selectable } from 'kysely';
 import type { AllocationsTable } from './dues.table.js';
 import { recordChange, recordChanges } from '../audit/audit.service.js';
 import { transactionsByIds } from '../bank/bank.service.js';
+import { getPeople } from '../people/people.service.js';
 import { getSettings } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
 import { type AllocationDecision, allocationDecision } from './dues.schema.js';
@@ -151,8 +152,8 @@ export function purposeOf(text: string | null): string {
 
 /**
  * The allocations of one movement (its id is filled in once known: a movement read from a file has none yet). A credit
- * is matched first: a sure match to a person wins over a categorisation rule (a member's reference is never made an
- * expense); otherwise a matching rule categorises it. A debit is categorised by a rule, or waits for review.
+ * is matched first: a categorisation rule only takes a credit in which the matcher sees nobody (a member's reference
+ * is never made an expense, homonyms still wait for review). A debit is categorised by a rule, or waits for review.
  */
 function allocationsFor(tx: Omit<MovementForAllocation, 'id'>, index: ReturnType<typeof buildMatchIndex>, rules: Rule[], duesYear: number, now: string): NewAllocation[] {
   if (tx.amount_cents <= 0) {
@@ -164,8 +165,8 @@ function allocationsFor(tx: Omit<MovementForAllocation, 'id'>, index: ReturnType
     amount: tx.amount_cents, currency: tx.currency, bookingDate: tx.booking_date, counterpartyName: tx.counterparty_name,
     counterpartyIban: tx.counterparty_iban, structuredReference: tx.structured_ref, communication: tx.communication,
   }, index);
-  if (!proposal.automatic || !proposal.shares.length) {
-    const rule = ruleFor(tx, rules);
+  if (!proposal.shares.length && !proposal.alternatives.length) {
+    const rule = ruleFor(tx, rules); // only for credits the matcher sees nobody in: a possible person is the treasurer's to decide
     if (rule) return [ruleAllocation(tx, rule, now)];
   }
   const reason = JSON.stringify({ key: proposal.reason.key, params: proposal.reason.params, alternatives: proposal.alternatives });
@@ -208,7 +209,20 @@ export async function decideAllocation(db: Db, actor: Actor, transactionId: numb
   const total = decision.shares.reduce((n, s) => n + s.amount_cents, 0);
   if (total !== tx.amount_cents) throw new ValidationError({ shares: 'dues.shares_must_add_up' }, 'dues.shares_must_add_up');
   if (decision.shares.some((s) => s.kind === 'dues' && !s.person_id)) throw new ValidationError({ shares: 'dues.dues_need_person' }, 'dues.dues_need_person');
+  // A share of nothing, or against the movement's direction, would make a member of someone who paid nothing.
+  if (decision.shares.some((s) => s.amount_cents === 0 || Math.sign(s.amount_cents) !== Math.sign(tx.amount_cents))) {
+    throw new ValidationError({ shares: 'review_ui.share_sign' }, 'review_ui.share_sign');
+  }
+  await checkLivePeople(db, decision);
   await replaceAllocations(db, actor, tx, decision.shares.map((s) => ({ ...s, person_id: s.person_id ?? null })), 'allocation.decide');
+}
+
+// The people a decision names must exist and not be deleted (a purged id would fail the foreign key; a deleted person must not become a member).
+async function checkLivePeople(db: Db, decision: AllocationDecision): Promise<void> {
+  const ids = [...new Set(decision.shares.flatMap((s) => (s.person_id ? [s.person_id] : [])))];
+  if (!ids.length) return;
+  const live = new Set((await getPeople(db, ids)).filter((p) => !p.deleted_at).map((p) => p.id));
+  if (ids.some((id) => !live.has(id))) throw new ValidationError({ shares: 'review_ui.person_unknown' }, 'review_ui.person_unknown');
 }
 
 type Share = {
@@ -283,6 +297,12 @@ async function rederive(db: Db, actor: Actor, allocations: { person_id: number |
   await deriveMemberships(db, actor, touched);
 }
 
+// Whether a waiting allocation's reason names people who could be meant (homonyms): not a rule's to take.
+function proposesSomeone(reasonJson: string): boolean {
+  const alternatives = (JSON.parse(reasonJson) as { alternatives?: unknown[] }).alternatives;
+  return Array.isArray(alternatives) && alternatives.length > 0;
+}
+
 /**
  * Categorises, with the current rules, the movements of the review queue that a rule now matches; a movement proposed
  * for a person stays theirs to decide (a rule never takes a payment from a member).
@@ -291,7 +311,7 @@ export async function reallocateWithRules(db: Db, actor: Actor): Promise<number>
   const rules = await repo.selectRules(db);
   if (!rules.length) return 0;
   const ids = await repo.selectReviewTransactionIds(db, 10_000, 0);
-  const withPerson = new Set((await repo.selectAllocationsOf(db, ids)).flatMap((a) => (a.person_id !== null || a.status !== 'to_review' ? [a.transaction_id] : [])));
+  const withPerson = new Set((await repo.selectAllocationsOf(db, ids)).flatMap((a) => (a.person_id !== null || a.status !== 'to_review' || proposesSomeone(a.reason_json) ? [a.transaction_id] : [])));
   let applied = 0;
   for (const tx of await transactionsByIds(db, ids.filter((id) => !withPerson.has(id)))) {
     const rule = ruleFor(tx, rules);

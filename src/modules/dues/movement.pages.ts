@@ -14,7 +14,7 @@ import { currentFiscalYear } from '../memberships/memberships.service.js';
 import { getPeople, listPeople } from '../people/people.service.js';
 import { decideAllocation } from './allocation.service.js';
 import { decisionForm, decisionFromForm, rowsFromFields, rowsOf, type ShareRow } from './decision-form.js';
-import { canUndoDecision, checkDecisionPeople, movementWithAllocations, undoLastDecision, type withAllocations } from './review.service.js';
+import { canUndoDecision, movementWithAllocations, undoLastDecision, type withAllocations } from './review.service.js';
 
 /** A movement with its allocations as the pages show it. */
 export type Item = Awaited<ReturnType<typeof withAllocations>>[number];
@@ -103,10 +103,7 @@ export async function movementPages(app: FastifyInstance): Promise<void> {
     const fields = formBody(request);
     try {
       const decision = decisionFromForm(fields, tx.amount_cents, tx.currency);
-      await inTransaction(request.ctx.db, async (trx) => {
-        await checkDecisionPeople(trx, decision);
-        await decideAllocation(trx, requestActor(request), tx.id, decision);
-      });
+      await inTransaction(request.ctx.db, (trx) => decideAllocation(trx, requestActor(request), tx.id, decision));
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 422) throw error;
       // The same form again, with what was typed and why it was refused; nothing was written.

@@ -1,5 +1,5 @@
 // The progress bar of `ruche bank import` on a terminal: share of the file read, movements read, time spent;
-// redrawn at most ten times a second on standard error, and wiped at the end.
+// redrawn at most ten times a second on standard error; left full on its own line at the end, wiped if the import fails.
 import { type Locale, t } from '../../i18n/index.js';
 
 /** Where an import stands, as the bar shows it. */

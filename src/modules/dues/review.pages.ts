@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { buttonForm } from '../../views/form.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { formatMoney } from '../../views/money.js';
@@ -42,7 +41,7 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     const list = await listTransactions(request.ctx.db, request.query);
     const items = await withAllocations(request.ctx.db, list.items.map((tx) => tx.id));
     const rows = items.map((tx) => html`<tr><td>${tx.booking_date}</td><td>${formatMoney(tx.amount_cents, tx.currency, request.locale)}</td><td>${tx.counterparty_name ?? ''}<div class="muted">${tx.communication ?? ''}</div></td>
-<td>${allocationText(request, tx)}<div class="actions"><a class="button secondary" href="/bank/transactions/${tx.id}">${t('review_ui.correct')}</a>${tx.allocations.some((a) => a.status === 'confirmed') ? buttonForm(request, `/bank/transactions/${tx.id}/undo`, t('dues.undo')) : ''}</div></td></tr>`);
+<td>${allocationText(request, tx)}<div class="actions"><a class="button secondary" href="/bank/transactions/${tx.id}">${t('review_ui.correct')}</a></div></td></tr>`);
     await sendPage(request, reply, { title: t('bank.transactions'), body: html`<h1>${t('bank.transactions')}</h1>
 ${items.length ? html`<table class="responsive"><thead><tr><th>${t('bank.date')}</th><th>${t('bank.amount')}</th><th>${t('bank.counterparty')}</th><th>${t('bank.allocation')}</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>${t('bank.none')}</p>`}
 ${pager(t, '/bank/transactions', request.query as Record<string, unknown>, { page: list.page, perPage: list.perPage, total: 0, exact: false, hasNext: list.hasNext })}` });

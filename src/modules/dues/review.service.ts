@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/actor.js';
-import { notFound, ValidationError } from '../../core/errors.js';
+import { notFound } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { Kysely } from 'kysely';
@@ -9,7 +9,6 @@ import { type ImportRequest, importStatementFile, type NewMovement, type Stateme
 import { getPeople } from '../people/people.service.js';
 import { type AllocationContext, allocationContext, proposeAllocations, type ProposedAllocations, restoreAllocations, saveAllocations } from './allocation.service.js';
 import { deriveMemberships } from './dues.service.js';
-import type { AllocationDecision } from './dues.schema.js';
 import * as repo from './dues.repository.js';
 
 /** Sees each batch of new movements with the allocations proposed for them (the import preview). */
@@ -85,10 +84,3 @@ export async function undoLastDecision(db: Db, actor: Actor, transactionId: numb
   await restoreAllocations(db, actor, transactionId, before, last.after);
 }
 
-/** Refuses, before anything is written, a decision naming someone who is not a live person (a stale or altered form). */
-export async function checkDecisionPeople(db: Db, decision: AllocationDecision): Promise<void> {
-  const ids = [...new Set(decision.shares.flatMap((s) => (s.person_id ? [s.person_id] : [])))];
-  if (!ids.length) return;
-  const live = new Set((await getPeople(db, ids)).filter((p) => !p.deleted_at).map((p) => p.id));
-  if (ids.some((id) => !live.has(id))) throw new ValidationError({ shares: 'review_ui.person_unknown' }, 'review_ui.person_unknown');
-}
