@@ -8,11 +8,14 @@ import { historyOf } from '../../src/modules/audit/audit.service.js';
 import { decideAllocation } from '../../src/modules/dues/allocation.service.js';
 import { duesCommands } from '../../src/modules/dues/dues.cli.js';
 import { updateDuesPolicy } from '../../src/modules/dues/dues.service.js';
+import { personReference } from '../../src/modules/dues/matcher.js';
 import { duesOverview } from '../../src/modules/dues/overview.service.js';
+import { importAndAllocate } from '../../src/modules/dues/review.service.js';
 import { getMembership, setMembership } from '../../src/modules/memberships/memberships.service.js';
 import { createPerson } from '../../src/modules/people/people.service.js';
 import { insertMany } from '../../src/storage/bulk.js';
 import type { Db } from '../../src/storage/database.js';
+import { camt054 } from '../fixtures/camt054.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { forEachDialect } from '../helpers/dialects.js';
 
@@ -25,7 +28,7 @@ async function loadExcelJs(): Promise<typeof import('exceljs')> {
 let movements = 0;
 
 /** A credit on the collective's account, confirmed by the treasurer as dues of a person (memberships follow). */
-async function pay(db: Db, personId: number, date: string, cents: number): Promise<void> {
+async function pay(db: Db, personId: number, date: string, cents: number, fiscalYear?: number): Promise<void> {
   let account = await db.selectFrom('bank_accounts').select('id').executeTakeFirst();
   if (!account) {
     const [id] = await insertMany(db, 'bank_accounts', [{ iban: 'BE68539007547034', currency: 'EUR', created_at: NOW }]);
@@ -36,7 +39,7 @@ async function pay(db: Db, personId: number, date: string, cents: number): Promi
   const [txId] = await insertMany(db, 'bank_transactions', [{
     bank_account_id: account.id, statement_id: statementId, import_id: importId, identity: `m${movements}`, booking_date: date, amount_cents: cents, currency: 'EUR', raw: '<Ntry/>', created_at: NOW,
   }]);
-  await decideAllocation(db, SYSTEM, txId, { shares: [{ person_id: personId, amount_cents: cents, kind: 'dues', category: '' }] });
+  await decideAllocation(db, SYSTEM, txId, { shares: [{ person_id: personId, amount_cents: cents, kind: 'dues', category: '', fiscal_year: fiscalYear }] });
 }
 
 const person = async (db: Db, name: string, extra: Record<string, unknown> = {}) => (await createPerson(db, SYSTEM, { display_name: name, ...extra })).id;
@@ -179,6 +182,40 @@ forEachDialect('dues overview', (open) => {
     expect(await getMembership(db, fien, 2025)).toMatchObject({ status: 'member' });
     expect(await getMembership(db, alice, 2026)).toMatchObject({ status: 'member' });
     expect((await updateDuesPolicy(db, SYSTEM, { mode: 'minimum', minimum_cents: 2000 })).changed).toBe(0);
+  });
+
+  it('moves the matcher\'s dues to the year their date counts for when the last weeks setting changes; the treasurer\'s chosen year stays', async () => {
+    const db = t.ctx.db;
+    const hugo = await person(db, 'Hugo Early');
+    const ines = await person(db, 'Ines Chosen');
+    const imported = await importAndAllocate(db, SYSTEM, camt054([{ id: 'E1', amount: '20.00', ref: personReference(hugo), name: 'HUGO EARLY', date: '2025-12-20' }]), { filename: 'early.xml' });
+    expect(imported).toMatchObject({ automatic: 1 });
+    await pay(db, ines, '2025-12-22', 2000, 2025); // confirmed by the treasurer for 2025, by hand
+    const yearsOf = async (personId: number) => (await db.selectFrom('allocations').select(['fiscal_year', 'status']).where('person_id', '=', personId).execute());
+    expect(await yearsOf(hugo)).toEqual([{ fiscal_year: 2025, status: 'auto' }]);
+    expect(await getMembership(db, hugo, 2025)).toMatchObject({ status: 'member', source: 'payment' });
+
+    const browser = await t.loginAs(['treasurer']);
+    await browser.get('/dues/policy');
+    const saved = await browser.post('/dues/policy', { mode: 'any', minimum_cents: '0', grace_days: '0', early_weeks: '4' });
+    expect(saved.statusCode).toBe(303);
+    expect((await browser.get('/dues/policy')).body).toContain('Dues policy saved; 2 memberships changed.'); // Hugo's 2025 gone, his 2026 made
+    expect(await yearsOf(hugo)).toEqual([{ fiscal_year: 2026, status: 'auto' }]);
+    expect(await getMembership(db, hugo, 2026)).toMatchObject({ status: 'member', source: 'payment', changed_on: '2025-12-20' });
+    expect(await getMembership(db, hugo, 2025)).toBeNull();
+    expect((await statuses(db, 2026))['Hugo Early']).toBe('paid');
+    expect(await yearsOf(ines)).toEqual([{ fiscal_year: 2025, status: 'confirmed' }]);
+    expect(await getMembership(db, ines, 2025)).toMatchObject({ status: 'member' });
+    expect(await getMembership(db, ines, 2026)).toBeNull();
+    const audited = (await historyOf(db, 'settings', 'dues_policy')).find((e) => e.action === 'dues.years_recomputed');
+    expect(audited).toMatchObject({ before: { early_weeks: 0 }, after: { early_weeks: 4, moved: 1 } });
+
+    expect(await updateDuesPolicy(db, SYSTEM, { mode: 'any', early_weeks: 0 })).toMatchObject({ changed: 2, moved: 1 }); // and back
+    expect(await yearsOf(hugo)).toEqual([{ fiscal_year: 2025, status: 'auto' }]);
+    expect(await getMembership(db, hugo, 2025)).toMatchObject({ status: 'member' });
+    expect(await getMembership(db, hugo, 2026)).toBeNull();
+    expect(await yearsOf(ines)).toEqual([{ fiscal_year: 2025, status: 'confirmed' }]);
+    expect(await updateDuesPolicy(db, SYSTEM, { mode: 'any', early_weeks: 0 })).toMatchObject({ changed: 0, moved: 0 });
   });
 
   it('exports the statuses to XLSX (read back with exceljs) and ODS (content.xml), in the reader\'s language', async () => {

@@ -157,6 +157,27 @@ forEachDialect('matching and learning through imports', (open) => {
     expect(await getMembership(db, marie, 2027)).toBeNull();
   });
 
+  it('remembers a parent with the same surname as paying for the child: next year their neutral transfer is not automatically theirs', async () => {
+    const { db } = await open();
+    const emma = (await createPerson(db, SYSTEM, { display_name: 'Emma Lambert' })).id;
+    const jan = (await createPerson(db, SYSTEM, { display_name: 'Jan Lambert' })).id;
+    const first = await importCredits(db, [
+      { id: 'L1', amount: '25.00', name: 'Jan Lambert', iban: SHARED_IBAN, text: 'cotisation Emma Lambert', date: '2026-02-03' },
+      // Emma from an account of her own, by her initial: she paid for herself, nothing to remember.
+      { id: 'L2', amount: '25.00', name: 'Mme E. Lambert', iban: MARIE_IBAN, text: 'cotisation Emma Lambert', date: '2026-02-04' },
+    ]);
+    expect(first).toMatchObject({ automatic: 2, toReview: 0 });
+    expect(await allocationsOf(db, 'L1')).toMatchObject([{ person_id: emma, status: 'auto' }]);
+    expect(await ibansOf(db)).toEqual([{ person_id: emma, iban: SHARED_IBAN, source: 'learned' }]);
+
+    const next = await importCredits(db, [{ id: 'L3', amount: '25.00', name: 'Jan Lambert', iban: SHARED_IBAN, text: 'cotisation', date: '2027-02-03' }]);
+    expect(next).toMatchObject({ automatic: 0, toReview: 1 });
+    const [item] = (await reviewQueue(db)).items;
+    expect(item.allocations).toMatchObject([{ person_id: emma, status: 'to_review' }]);
+    expect(item.allocations[0].alternatives.map((p) => p.id)).toEqual([jan]);
+    expect(await getMembership(db, jan, 2027)).toBeNull();
+  });
+
   it("puts first, among namesakes, the one whose usual dues amount the credit has", async () => {
     const { db } = await open();
     const first = (await createPerson(db, SYSTEM, { display_name: 'Jean Dupont' })).id;

@@ -1,6 +1,7 @@
 import type { Actor } from '../../core/actor.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
+import { recordChange } from '../audit/audit.service.js';
 import { applyDerivedMemberships, type DerivedYear, derivedMembershipYears } from '../memberships/memberships.service.js';
 import { fiscalYearBounds, fiscalYearOf, getModuleSetting, getSettings, saveModuleSetting } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
@@ -16,16 +17,34 @@ export function getDuesPolicy(db: Db): Promise<DuesPolicy> {
 }
 
 /**
- * Validates and saves the dues policy, then re-derives the memberships it can change (every year with dues, and every
- * year already derived from payments), audited; `changed` counts the memberships added, changed or removed.
+ * Validates and saves the dues policy, gives the matcher's dues the fiscal year their date counts for under it (the
+ * treasurer's keep the year they chose), then re-derives the memberships it can change (every year with dues, and
+ * every year already derived from payments), audited; `changed` counts the memberships added, changed or removed.
  */
-export async function updateDuesPolicy(db: Db, actor: Actor, input: unknown): Promise<DuesPolicy & { changed: number }> {
+export async function updateDuesPolicy(db: Db, actor: Actor, input: unknown): Promise<DuesPolicy & { changed: number; moved: number }> {
   const next = validate(duesPolicyInput, input);
-  await saveModuleSetting(db, actor, POLICY_KEY, next, await getDuesPolicy(db));
+  const before = await getDuesPolicy(db);
+  await saveModuleSetting(db, actor, POLICY_KEY, next, before);
+  const moved = await redateAutomaticDues(db, next);
+  if (moved) await recordChange(db, actor, { action: 'dues.years_recomputed', entityType: 'settings', entityId: POLICY_KEY, before: { early_weeks: before.early_weeks }, after: { early_weeks: next.early_weeks, moved } });
+  // Memberships of the years the moved dues left are among those already derived from payments, so they are re-derived too.
   const touched: TouchedYears = new Map();
   for (const d of await repo.selectDuesYears(db)) touch(touched, d.person_id as number, d.fiscal_year as number);
   for (const m of await derivedMembershipYears(db)) touch(touched, m.person_id, m.year);
-  return { ...next, changed: await deriveMemberships(db, actor, touched) };
+  return { ...next, changed: await deriveMemberships(db, actor, touched), moved };
+}
+
+/** Moves the matcher's dues allocations (status auto) to the fiscal year `duesYearOf` gives their booking date; one statement per fiscal year. */
+async function redateAutomaticDues(db: Db, policy: DuesPolicy): Promise<number> {
+  const range = await repo.selectAutoDuesDateRange(db);
+  if (!range) return 0;
+  const { fiscal_year_start_month: startMonth } = await getSettings(db);
+  let moved = 0;
+  for (let year = fiscalYearOf(range.first, startMonth); year <= fiscalYearOf(range.last, startMonth); year++) {
+    const { start, end } = fiscalYearBounds(year, startMonth);
+    moved += await repo.updateAutoDuesYear(db, { year, from: start, to: end, nextAfter: policy.early_weeks > 0 ? addDays(end, -7 * policy.early_weeks) : end });
+  }
+  return moved;
 }
 
 function addDays(date: string, days: number): string {

@@ -334,6 +334,30 @@ describe('matcher: what is not a member payment', () => {
     expect(match({ counterpartyName: 'Paul Nouveau', counterpartyIban: OTHER_IBAN, communication: 'cotisation Jean Dupont' })).toMatchObject({ automatic: false, payerFor: null });
   });
 
+  it('remembers a payer with the same surname as paying for someone else, unless the payer\'s name names that person', () => {
+    const family = buildMatchIndex({
+      people: [person(21, 'Emma Lambert', 'Lambert, Emma'), person(22, 'Jan Lambert', 'Lambert, Jan'), person(23, 'Li Martin', 'Martin, Li'), person(24, 'Marie Dupont', 'Dupont, Marie'), person(25, 'Zoé Li', 'Li, Zoé')],
+      ibans: new Map(),
+    });
+    const IBAN = 'BE31068231115555';
+    const payerFor = (counterpartyName: string, id: number) => {
+      const proposal = matchCredit(credit({ counterpartyName, counterpartyIban: IBAN, structuredReference: personReference(id) }), family);
+      expect(proposal, counterpartyName).toMatchObject({ automatic: true, shares: [{ personId: id }] });
+      return proposal.payerFor;
+    };
+    // A parent, a partner, a namesake: the surname alone does not make the payer the person.
+    for (const payer of ['Jan Lambert', 'LAMBERT JAN', 'J. Lambert', 'Pierre Lambert']) expect(payerFor(payer, 21), payer).toBe(IBAN);
+    // Whole words only: `martin` in Philippe Martin is not Li Martin, `li` in Philippe is not Zoé Li.
+    expect(payerFor('Philippe Martin', 23)).toBe(IBAN);
+    expect(payerFor('Philippe Dubois', 25)).toBe(IBAN);
+    // The person, their initial, or their household (as the matcher reads titles, family words and double surnames).
+    for (const payer of ['LAMBERT EMMA', 'Mme E. Lambert', 'Emma Lambert', 'M. et Mme Lambert', 'Famille Lambert', 'Lambert-Dupont', 'LAMBERT', 'Jan et Emma Lambert']) {
+      expect(payerFor(payer, 21), payer).toBeNull();
+    }
+    expect(payerFor('MARTIN LI', 23)).toBeNull();
+    expect(payerFor('Li Zoe', 25)).toBeNull();
+  });
+
   it('answers nobody for an empty credit or unknown payers', () => {
     for (const fields of [{}, { communication: '' }, { communication: 'Don', counterpartyName: 'Fondation Roi Baudouin' }, { counterpartyName: 'Paul Nouveau', communication: 'cotisation 2024' }]) {
       expect(match(fields)).toMatchObject({ automatic: false, shares: [], alternatives: [], reason: { key: 'dues.reason.none' } });

@@ -2,11 +2,12 @@
  * Who a credit is for: a valid reference, a reference typed in the text, the payer's IBAN, names in the counterparty
  * or the communication, the amount as a hint. Pure: index the register once with `buildMatchIndex`, then match.
  */
-import { fold } from '../../core/text.js';
 import { buildMatchIndex, type Evidence, gatherEvidence, type MatchIndex } from './match-evidence.js';
 import { nobody, withAmountHint } from './match-proposal.js';
 import { RULES } from './match-rules.js';
 import type { Directory, MatchInput, MatchProposal } from './matcher.types.js';
+import type { NameIndex, PersonName } from './name-index.js';
+import { isNameDecoration, nameTokens } from './names.js';
 
 export { buildMatchIndex, electronicIban, type MatchIndex, matchIndexing } from './match-evidence.js';
 export { personIdFromReference, personReference } from './payment-reference.js';
@@ -41,23 +42,64 @@ export function matchCredit(input: MatchInput, source: Directory | MatchIndex): 
 
 /**
  * The payer's IBAN when a sure match goes to someone the payer evidently is not: the IBAN is not yet known for them
- * and the counterparty's name does not name them (the reference or the communication did). Checked only for sure
- * matches of IBANs new to the person, so most credits never read the counterparty's name here.
+ * and the counterparty's name does not name them (the reference or the communication did). A parent or a partner
+ * with the same surname pays for someone else too: the surname alone settles nothing. Checked only for sure matches
+ * of IBANs new to the person, and most payers are settled by their words without reading the names in them.
  */
 function payerForAnother(proposal: MatchProposal, e: Evidence, index: MatchIndex): string | null {
   if (!proposal.automatic || proposal.shares.length !== 1 || !e.iban || !e.input.counterpartyName) return null;
   const id = proposal.shares[0].personId;
   if (e.ibanIds.includes(id)) return null;
-  // Most such payers pay their own dues: their surname in the payer's name settles it without reading the names.
-  const lasts = index.names.people.get(id)?.lasts ?? [];
-  if (lasts.length) {
-    const payer = fold(e.input.counterpartyName).replace(NOT_LETTERS, '');
-    if (lasts.some((last) => last.length > 1 && payer.includes(last))) return null;
-  }
+  const person = index.names.people.get(id);
+  if (person && payerWordsName(nameTokens(e.input.counterpartyName), person, index.names)) return null;
   return e.counterparty.names.some((n) => n.ids.includes(id)) ? null : e.iban;
 }
 
-const NOT_LETTERS = /[^a-z0-9]/g;
+/**
+ * True when the payer's words name the person: their surname as whole words with their first name or its initial
+ * (`LAMBERT EMMA`, `Mme E. Lambert`), or with nothing but titles, family words and other surnames around it, which
+ * the matcher reads as a household (`M. et Mme Lambert`, `Lambert-Dupont`).
+ */
+function payerWordsName(words: string[], person: PersonName, names: NameIndex): boolean {
+  for (let k = 0; k < person.lasts.length; k++) {
+    const last = person.lasts[k];
+    const first = person.firsts[k] ?? '';
+    for (let i = 0; i < words.length; i++) {
+      const end = runEnd(words, i, last);
+      if (end < 0) continue;
+      if (hasFirstName(words, i, end, first) || onlySurnamesAround(words, i, end, names)) return true;
+    }
+  }
+  return false;
+}
+
+/** Where the run of whole words from `start` that spells `key` (compact: `van der berg` for vanderberg) ends, or -1. */
+function runEnd(words: string[], start: number, key: string): number {
+  let at = 0;
+  for (let j = start; j < words.length && key.startsWith(words[j], at); j++) {
+    at += words[j].length;
+    if (at === key.length) return at > 0 ? j + 1 : -1;
+  }
+  return -1;
+}
+
+/** The first name (compact) or its initial as whole words outside the surname's words [start, end). */
+function hasFirstName(words: string[], start: number, end: number, first: string): boolean {
+  if (!first) return false;
+  for (let j = 0; j < words.length; j++) {
+    if (j >= start && j < end) continue;
+    if (words[j] === first[0] || runEnd(words, j, first) >= 0) return true;
+  }
+  return false;
+}
+
+function onlySurnamesAround(words: string[], start: number, end: number, names: NameIndex): boolean {
+  for (let j = 0; j < words.length; j++) {
+    if (j >= start && j < end) continue;
+    if (!isNameDecoration(words[j]) && !names.surnames.has(words[j])) return false;
+  }
+  return true;
+}
 
 /** Matches many credits against one index (built here once). */
 export function matchCredits(inputs: readonly MatchInput[], directory: Directory | MatchIndex): MatchProposal[] {
