@@ -1,5 +1,6 @@
 // The collective's bank accounts as the treasurer adds them: files that do not name their account (QIF, most CSV)
 // are imported into one of these.
+import type { Selectable } from 'kysely';
 import type { Actor } from '../../core/actor.js';
 import { nowIso } from '../../core/clock.js';
 import { AppError, notFound } from '../../core/errors.js';
@@ -9,18 +10,10 @@ import { recordChange } from '../audit/audit.service.js';
 import { updateBankAccountLabel } from './accounts.repository.js';
 import { bankAccountInput, bankAccountLabelInput } from './accounts.schema.js';
 import * as repo from './bank.repository.js';
+import type { BankAccountsTable } from './bank.table.js';
 
-/** A bank account as pages, the API and the CLI show it. */
-export interface BankAccount {
-  id: number;
-  iban: string | null;
-  number: string | null;
-  bic: string | null;
-  holder: string | null;
-  currency: string;
-  label: string | null;
-  created_at: string;
-}
+/** A bank account as pages, the API and the CLI show it: the row as stored. */
+export type BankAccount = Selectable<BankAccountsTable>;
 
 function viewOf(row: BankAccount): BankAccount {
   const { id, iban, number, bic, holder, currency, label, created_at } = row;
