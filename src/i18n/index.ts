@@ -5,6 +5,7 @@ import { duesMessages } from '../modules/dues/dues.i18n.js';
 import { reviewUiMessages } from '../modules/dues/review-ui.i18n.js';
 import { overviewMessages } from '../modules/dues/overview.i18n.js';
 import { importPreviewMessages } from '../modules/bank/import-preview.i18n.js';
+import { parseDetailMessages } from '../modules/bank/parse-details.i18n.js';
 import { bankAccountsMessages } from '../modules/bank/accounts.i18n.js';
 import { duesCliMessages } from '../modules/dues/cli.i18n.js';
 import { groupsMessages } from '../modules/groups/groups.i18n.js';
@@ -24,7 +25,7 @@ export { LOCALES, type Locale } from './define.js';
 const catalogues = [
   coreMessages, peopleMessages, exchangeMessages, accountsMessages, bankMessages, duesMessages, securityMessages,
   twoFactorMessages, groupsMessages, invitationsMessages, registrationsMessages, mailMessages,
-  accountMailMessages, oidcMessages, reviewUiMessages, overviewMessages, importPreviewMessages, bankAccountsMessages,
+  accountMailMessages, oidcMessages, reviewUiMessages, overviewMessages, importPreviewMessages, parseDetailMessages, bankAccountsMessages,
   duesCliMessages,
 ];
 
@@ -51,11 +52,16 @@ export type Params = Record<string, string | number | NestedMessage>;
 export function t(locale: Locale, key: MessageKey, params?: Params): string {
   const text = tables[locale].get(key) ?? tables.en.get(key) ?? key;
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in params ? paramText(locale, params[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole: string, name: string, at: number) => (name in params ? paramText(locale, params[name], SENTENCE_START.test(text.slice(0, at))) : whole));
 }
 
-function paramText(locale: Locale, value: Params[string]): string {
-  return typeof value === 'object' ? t(locale, value.key, value.params) : String(value);
+// A nested message put where a sentence starts ("… (line 3). {detail}") starts with a capital, as a sentence does.
+const SENTENCE_START = /[.!?]\s+$/;
+
+function paramText(locale: Locale, value: Params[string], sentenceStart: boolean): string {
+  if (typeof value !== 'object') return String(value);
+  const text = t(locale, value.key, value.params);
+  return sentenceStart ? text.charAt(0).toLocaleUpperCase(locale) + text.slice(1) : text;
 }
 
 /** True when the string is a known message key (used for errors carrying a key). */

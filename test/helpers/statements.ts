@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { expectTranslated } from './refusals.js';
 import { unavailable } from './require.js';
 import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from '../../src/modules/bank/parsers/types.js';
 
@@ -23,13 +24,17 @@ export function corpusFile(name: string): Buffer {
   return readFileSync(join(CORPUS, name));
 }
 
-/** Runs a parse that must be refused and returns the StatementError it raised (any other outcome fails the test). */
+/**
+ * Runs a parse that must be refused and returns the StatementError it raised (any other outcome fails the test),
+ * having checked that its message reads in French and Dutch without English words.
+ */
 export function statementFailure(run: () => unknown): StatementError {
   try {
     run();
   } catch (error) {
-    if (error instanceof StatementError) return error;
-    throw error;
+    if (!(error instanceof StatementError)) throw error;
+    expectTranslated(error);
+    return error;
   }
   throw new Error('expected a StatementError');
 }

@@ -20,9 +20,12 @@ forEachDialect('places and names in import refusals', (open) => {
   it('says where a file is broken in the caller’s language', async () => {
     const fr = await post('', 'application/x-ofx', OFX_WITHOUT_ACCOUNT, 'fr-BE');
     expect(fr.statusCode).toBe(422);
-    expect(fr.json().error.message).toContain('Il manque au fichier OFX des éléments obligatoires (ligne 5 <STMTRS>)');
+    expect(fr.json().error.message).toBe('Il manque au fichier OFX des éléments obligatoires (ligne 5 <STMTRS>) : <CURDEF>, <BANKACCTFROM>');
     const en = await post('', 'application/x-ofx', OFX_WITHOUT_ACCOUNT, 'en');
-    expect(en.json().error.message).toContain('(line 5 <STMTRS>)');
+    expect(en.json().error.message).toBe('The OFX file lacks required elements (line 5 <STMTRS>): missing <CURDEF>, <BANKACCTFROM>');
+    const xml = await post('', 'application/xml', '<Document><BkToCstmrStmt><Stmt>', 'nl');
+    expect(xml.statusCode).toBe(422);
+    expect(xml.json().error.message).toBe('Het XML-bestand is misvormd (regel 1 kolom 32). Het element <Stmt> wordt nooit gesloten');
     const csv = 'Date,Amount,Description\n01/02/2026,12.50,x\n03/04/2026,-5.00,y\n';
     const nl = await post('', 'text/csv', csv, 'nl');
     expect(nl.statusCode).toBe(422);

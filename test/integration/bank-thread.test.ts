@@ -16,6 +16,7 @@ import { camt054, type Credit } from '../fixtures/camt054.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { CORPUS as CORPUS_DIR, corpusFile, haveCorpus } from '../helpers/statements.js';
+import { shown } from '../helpers/refusals.js';
 
 const HAVE_CORPUS = haveCorpus('bank parse thread');
 const CORPUS = ['coda-ontvangen-2012.txt', 'coda-v2.3-multi.txt', 'test-camt053.xml', 'test-camt053-txdtls.xml', 'test-camt054.xml', 'test_ofx.ofx', 'test_ofx_iban.ofx', 'debit_credit.csv'];
@@ -85,7 +86,9 @@ describe.skipIf(!HAVE_CORPUS)('statement parse thread', () => {
       const threaded = await threadFailure(bytes);
       expect(threaded).toBeInstanceOf(StatementError);
       expect(threaded).toMatchObject({ key: inline.key, where: inline.where, detail: inline.detail });
+      expect(shown(threaded as StatementError, 'fr')).toBe(shown(inline, 'fr'));
     }
+    expect(shown(inlineFailure(corpusFile('test_ofx_wrong.ofx')) as StatementError, 'nl')).toBe('Het OFX-bestand mist verplichte elementen (regel 21 <STMTRS>): <CURDEF>, <BANKACCTFROM>');
   });
 
   it('stops its thread when the reader stops early', async () => {

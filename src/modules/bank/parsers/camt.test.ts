@@ -5,7 +5,7 @@ import { parseCamt, parseCamtXmlOnly } from './camt.js';
 import { toMinorUnits } from './money.js';
 import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, rawText, type StatementError, type StatementEvent } from './types.js';
 import { SOURCE_CHUNK_BYTES as XML_CHUNK_BYTES } from './source.js';
-import { CORPUS, corpusFile, haveCorpus, collectStatements, type ParsedStatement } from '../../../../test/helpers/statements.js';
+import { CORPUS, corpusFile, haveCorpus, collectStatements, type ParsedStatement, statementFailure } from '../../../../test/helpers/statements.js';
 
 const HAVE_CORPUS = haveCorpus('camt');
 
@@ -20,12 +20,7 @@ function parseFile(name: string): ParsedStatement[] {
 }
 
 function failure(xml: string | Buffer): StatementError {
-  try {
-    statements(parseCamt(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml));
-  } catch (error) {
-    return error as StatementError;
-  }
-  throw new Error('expected the file to be refused');
+  return statementFailure(() => statements(parseCamt(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml)));
 }
 
 function sum(entries: ParsedEntry[]): number {

@@ -1,6 +1,7 @@
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { detached } from '../../../core/text.js';
 import { compactXml } from './compact-xml.js';
+import { inWords } from './details.js';
 import { toMinorUnits } from './money.js';
 import {
   type ParsedBalance,
@@ -238,14 +239,14 @@ class CamtVisitor implements XmlVisitor<StatementEvent> {
   }
 
   end(): void {
-    if (this.format === null) throw new StatementError('bank.not_camt', 'Document', 'no camt message inside');
+    if (this.format === null) throw new StatementError('bank.not_camt', 'Document', inWords('parse_detail.no_camt_message'));
   }
 
   private openMessage(depth: number, name: string): void {
-    if (depth === 1 && name !== 'Document') throw new StatementError('bank.not_camt', name, `root element ${name}`);
+    if (depth === 1 && name !== 'Document') throw new StatementError('bank.not_camt', name, inWords('parse_detail.root_element', { name }));
     if (depth !== 2) return;
     const message = MESSAGES.get(name);
-    if (!message) throw new StatementError('bank.not_camt', `Document/${name}`, `message ${name}`);
+    if (!message) throw new StatementError('bank.not_camt', `Document/${name}`, inWords('parse_detail.camt_message', { name }));
     this.format = message.format;
     this.statementTag = message.statement;
   }
@@ -398,7 +399,7 @@ function validIban(text: string | null): string | null {
 /** The parsed entries of one `<Ntry>`: none when not booked, one per detail for a batch that splits exactly. */
 function entriesOf(entry: Entry, accountCurrency: string | null, own: string | null): ParsedEntry[] {
   if (entry.status !== null && entry.status !== 'BOOK') return [];
-  if (!entry.amount) throw new StatementError('bank.bad_amount', entry.where, 'no Amt');
+  if (!entry.amount) throw new StatementError('bank.bad_amount', entry.where, inWords('parse_detail.no_element', { name: 'Amt' }));
   const currency = entry.amount.currency ?? accountCurrency ?? 'XXX';
   const total = toMinorUnits(entry.amount.text, currency, entry.where) * signOf(entry.indicator, entry.where);
   const parts = splitAmounts(entry, total, currency);
@@ -517,7 +518,7 @@ function common<T>(items: T[], pick: (item: T) => string | null): string | null 
 function signOf(indicator: string | null, where: string): 1 | -1 {
   if (indicator === 'CRDT') return 1;
   if (indicator === 'DBIT') return -1;
-  throw new StatementError('bank.unreadable', where, `CdtDbtInd ${indicator ?? 'missing'}`);
+  throw new StatementError('bank.unreadable', where, indicator === null ? inWords('parse_detail.no_element', { name: 'CdtDbtInd' }) : `CdtDbtInd ${indicator}`);
 }
 
 /** End-to-end ids are often the literal NOTPROVIDED: that is no id. */
@@ -539,6 +540,6 @@ function dateOnly(text: string | null): string | null {
 
 function requiredDate(text: string | null, where: string): string {
   const date = dateOnly(text);
-  if (!date) throw new StatementError('bank.unreadable', where, text ? `date ${text}` : 'no BookgDt');
+  if (!date) throw new StatementError('bank.unreadable', where, text ? inWords('parse_detail.date_value', { value: text }) : inWords('parse_detail.no_element', { name: 'BookgDt' }));
   return date;
 }

@@ -1,6 +1,7 @@
 // The records of a CODA file, read one line at a time from its bytes: no decoded copy of the whole file and no
 // array of its lines, so that a year of movements is parsed in little memory.
 import { isUtf8 } from 'node:buffer';
+import { inWords } from './details.js';
 import { StatementError } from './types.js';
 
 /** Every CODA record is this many characters long, line ends excluded. */
@@ -47,7 +48,7 @@ export class Records {
       end = Math.max(lineStart - 1, this.start);
       complete = true;
     }
-    if (end <= this.start) throw new StatementError('bank.coda_not_coda', 'line 1', 'the file has no records');
+    if (end <= this.start) throw new StatementError('bank.coda_not_coda', 'line 1', inWords('parse_detail.coda_no_records'));
     this.end = end;
     this.complete = complete;
     this.position = this.start;
@@ -84,7 +85,7 @@ export class Records {
         throw misplaced(line, opening);
       }
     }
-    throw new StatementError('bank.coda_truncated', this.last(), `the statement of ${at(opening)} has no new balance record (8)`);
+    throw new StatementError('bank.coda_truncated', this.last(), inWords('parse_detail.coda_no_closing', { line: opening.no }));
   }
 
   private read(): Line | undefined {
@@ -100,12 +101,12 @@ export class Records {
     const text = this.text(offset, stop > offset && this.bytes[stop - 1] === 0x0d ? stop - 1 : stop);
     const line = { no, text };
     if (no === 1 && !/^00000\d{6}/.test(text)) {
-      throw new StatementError('bank.coda_not_coda', 'line 1', 'the file does not start with a CODA header record (0)');
+      throw new StatementError('bank.coda_not_coda', 'line 1', inWords('parse_detail.coda_no_header'));
     }
     if (text.length !== CODA_RECORD_LENGTH) {
       const cut = !this.complete && stop >= this.end && text.length < CODA_RECORD_LENGTH;
-      const detail = `the record has ${text.length} characters instead of ${CODA_RECORD_LENGTH}`;
-      throw new StatementError(cut ? 'bank.coda_truncated' : 'bank.coda_bad_length', at(line), detail);
+      const length = inWords('parse_detail.coda_record_length', { length: text.length, expected: CODA_RECORD_LENGTH });
+      throw new StatementError(cut ? 'bank.coda_truncated' : 'bank.coda_bad_length', at(line), length);
     }
     return line;
   }
@@ -121,5 +122,5 @@ export class Records {
 }
 
 function misplaced(line: Line, opening: Line): StatementError {
-  return new StatementError('bank.coda_bad_record', at(line), `a new balance record (8) was expected before this record, for the statement of ${at(opening)}`);
+  return new StatementError('bank.coda_bad_record', at(line), inWords('parse_detail.coda_closing_first', { line: opening.no }));
 }

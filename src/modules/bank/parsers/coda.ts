@@ -3,6 +3,7 @@
 // 4 a free message, 8 the new balance, 9 closes the file. Positions below are the standard's, 1-based inclusive.
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { at, CODA_RECORD_LENGTH, type Line, Records } from './coda-records.js';
+import { inWords } from './details.js';
 import { minorDigits, toMinorUnits } from './money.js';
 import {
   type ParsedAccount, type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, type ParseOptions,
@@ -77,7 +78,7 @@ function isKind(text: string): text is Kind {
 function kindOf(line: Line): Kind {
   const first = line.text[0];
   const kind = first === '2' || first === '3' ? line.text.slice(0, 2) : first;
-  if (!isKind(kind)) throw new StatementError('bank.coda_bad_record', at(line), `unknown record type "${kind}"`);
+  if (!isKind(kind)) throw new StatementError('bank.coda_bad_record', at(line), inWords('parse_detail.coda_unknown_record', { kind }));
   return kind;
 }
 
@@ -88,16 +89,20 @@ function peekKind(records: Records): Kind | null {
 
 function expect(records: Records, kind: Kind): Line {
   const line = records.take();
-  if (!line) throw new StatementError('bank.coda_truncated', records.last(), `the file ends where a record ${kind} was expected`);
+  if (!line) throw new StatementError('bank.coda_truncated', records.last(), inWords('parse_detail.coda_ends_early', { kind }));
   const found = kindOf(line);
-  if (found !== kind) throw new StatementError('bank.coda_bad_record', at(line), `record ${kind} expected, found record ${found}`);
+  if (found !== kind) throw new StatementError('bank.coda_bad_record', at(line), inWords('parse_detail.coda_other_record', { kind, found }));
   return line;
 }
 
 // ---- fields ---------------------------------------------------------------------------------------------
 
-function badField(line: Line, what: string, value: string): StatementError {
-  return new StatementError('bank.coda_bad_field', at(line), `${what}: "${value}"`);
+/** The fields a CODA record may hold unreadable, each named by a `parse_detail.coda_field.*` message. */
+type CodaField = 'account_number' | 'account_structure' | 'creation_date' | 'currency' | 'detail_number' | 'entry_date'
+  | 'new_balance_date' | 'old_balance_date' | 'sequence_number' | 'statement_number' | 'transaction_code' | 'value_date';
+
+function badField(line: Line, what: CodaField, value: string): StatementError {
+  return new StatementError('bank.coda_bad_field', at(line), inWords('parse_detail.coda_bad_field', { field: { key: `parse_detail.coda_field.${what}` }, value }));
 }
 
 /** Trims a text zone and folds its runs of spaces; null when blank. */
@@ -106,14 +111,14 @@ function clean(text: string): string | null {
   return folded === '' ? null : folded;
 }
 
-function digitsAt(line: Line, from: number, to: number, what: string): string {
+function digitsAt(line: Line, from: number, to: number, what: CodaField): string {
   const value = field(line, from, to);
   if (!/^\d+$/.test(value)) throw badField(line, what, value);
   return value;
 }
 
 // DDMMYY; 000000 or blanks mean no date.
-function dateAt(line: Line, from: number, to: number, what: string): string | null {
+function dateAt(line: Line, from: number, to: number, what: CodaField): string | null {
   const value = field(line, from, to);
   if (value === '000000' || value.trim() === '') return null;
   const match = /^(\d\d)(\d\d)(\d\d)$/.exec(value);
@@ -129,10 +134,12 @@ function dateAt(line: Line, from: number, to: number, what: string): string | nu
 function amountAt(line: Line, signAt: number, from: number, currency: string): number {
   const sign = field(line, signAt, signAt);
   const digits = field(line, from, from + 14);
-  if (!/^[01]$/.test(sign) || !/^\d{15}$/.test(digits)) throw badField(line, `amount at position ${signAt}`, sign + digits);
+  if (!/^[01]$/.test(sign) || !/^\d{15}$/.test(digits)) {
+    throw new StatementError('bank.coda_bad_field', at(line), inWords('parse_detail.coda_bad_amount_field', { position: signAt, value: sign + digits }));
+  }
   const decimal = `${Number(digits.slice(0, 12))}.${digits.slice(12)}`;
   if (/[1-9]/.test(digits.slice(12 + minorDigits(currency)))) {
-    throw new StatementError('bank.coda_bad_amount', at(line), `${decimal} has more decimals than ${currency} has`);
+    throw new StatementError('bank.coda_bad_amount', at(line), inWords('parse_detail.coda_too_many_decimals', { amount: decimal, currency }));
   }
   const units = toMinorUnits(decimal, currency, at(line));
   return sign === '1' ? 0 - units : units;
@@ -143,18 +150,18 @@ function amountAt(line: Line, signAt: number, from: number, currency: string): n
 function readFileHeader(line: Line): FileHeader {
   const version = field(line, 128, 128);
   if (version !== '2') {
-    throw new StatementError('bank.coda_unsupported_version', at(line), `CODA version "${version}": only CODA 2.x is read`);
+    throw new StatementError('bank.coda_unsupported_version', at(line), inWords('parse_detail.coda_version', { version }));
   }
-  const created = dateAt(line, 6, 11, 'creation date');
-  if (!created) throw badField(line, 'creation date', field(line, 6, 11));
+  const created = dateAt(line, 6, 11, 'creation_date');
+  if (!created) throw badField(line, 'creation_date', field(line, 6, 11));
   return { created, bic: clean(field(line, 61, 71)) };
 }
 
 function readOpening(line: Line, file: FileHeader): Opening {
-  const paper = digitsAt(line, 3, 5, 'statement number');
+  const paper = digitsAt(line, 3, 5, 'statement_number');
   const { iban, number, currency } = ownAccount(line);
   const account: ParsedAccount = { iban, number, bic: file.bic, holder: clean(field(line, 65, 90)), currency };
-  const balance = { amount: amountAt(line, 43, 44, currency), date: dateAt(line, 59, 64, 'old balance date') };
+  const balance = { amount: amountAt(line, 43, 44, currency), date: dateAt(line, 59, 64, 'old_balance_date') };
   return { account, paper, balance };
 }
 
@@ -163,8 +170,8 @@ function ownAccount(line: Line): { iban: string | null; number: string | null; c
   const structure = field(line, 2, 2);
   const currency = structure === '0' ? field(line, 19, 21) : field(line, 40, 42);
   if (!/^[A-Z]{3}$/.test(currency)) throw badField(line, 'currency', currency);
-  if (structure === '0') return { iban: null, number: digitsAt(line, 6, 17, 'account number'), currency };
-  if (!['1', '2', '3'].includes(structure)) throw badField(line, 'account structure', structure);
+  if (structure === '0') return { iban: null, number: digitsAt(line, 6, 17, 'account_number'), currency };
+  if (!['1', '2', '3'].includes(structure)) throw badField(line, 'account_structure', structure);
   const written = (structure === '2' ? field(line, 6, 21) : field(line, 6, 39)).trim();
   if (structure === '1' && written) return { iban: null, number: written, currency };
   const iban = electronicFormatIBAN(written);
@@ -173,7 +180,7 @@ function ownAccount(line: Line): { iban: string | null; number: string | null; c
 }
 
 function readClosing(line: Line, currency: string): ParsedBalance {
-  return { amount: amountAt(line, 42, 43, currency), date: dateAt(line, 58, 63, 'new balance date') };
+  return { amount: amountAt(line, 42, 43, currency), date: dateAt(line, 58, 63, 'new_balance_date') };
 }
 
 // ---- one statement ---------------------------------------------------------------------------------------
@@ -225,11 +232,11 @@ function* readMovements(records: Records, context: Context): Generator<Statement
 }
 
 function startMovement(line: Line, context: Context, seen: Set<string>): Movement {
-  const seq = digitsAt(line, 3, 6, 'sequence number');
-  const detail = digitsAt(line, 7, 10, 'detail number');
-  if (seen.has(seq + detail)) throw new StatementError('bank.coda_bad_record', at(line), `movement ${seq}/${detail} appears twice`);
+  const seq = digitsAt(line, 3, 6, 'sequence_number');
+  const detail = digitsAt(line, 7, 10, 'detail_number');
+  if (seen.has(seq + detail)) throw new StatementError('bank.coda_bad_record', at(line), inWords('parse_detail.coda_movement_twice', { movement: `${seq}/${detail}` }));
   seen.add(seq + detail);
-  const type = Number(digitsAt(line, 54, 54, 'transaction code'));
+  const type = Number(digitsAt(line, 54, 54, 'transaction_code'));
   const amount = amountAt(line, 32, 33, context.currency);
   return { seq, detail, type, amount, r21: line, r22: null, r23: null, infos: [], lines: [line] };
 }
@@ -247,12 +254,12 @@ const FOLLOWS: Partial<Record<Kind, readonly Kind[]>> = {
 function attach(movement: Movement | undefined, last: Kind | null, kind: Kind, line: Line): void {
   const allowed = FOLLOWS[kind];
   if (!movement || !allowed || !last || !allowed.includes(last)) {
-    throw new StatementError('bank.coda_bad_record', at(line), `record ${kind} cannot follow ${last ? `record ${last}` : 'the old balance'}`);
+    throw new StatementError('bank.coda_bad_record', at(line), last ? inWords('parse_detail.coda_cannot_follow', { kind, last }) : inWords('parse_detail.coda_cannot_follow_opening', { kind }));
   }
   const info = movement.infos.at(-1);
   const owner = kind === '32' || kind === '33' ? info?.[0] : kind === '31' ? null : movement.r21;
   const same = owner ? field(line, 3, 10) === field(owner, 3, 10) : field(line, 3, 6) === movement.seq;
-  if (!same) throw new StatementError('bank.coda_bad_record', at(line), `record ${kind} ${field(line, 3, 6)}/${field(line, 7, 10)} does not belong to movement ${movement.seq}/${movement.detail}`);
+  if (!same) throw new StatementError('bank.coda_bad_record', at(line), inWords('parse_detail.coda_wrong_movement', { kind, record: `${field(line, 3, 6)}/${field(line, 7, 10)}`, movement: `${movement.seq}/${movement.detail}` }));
   if (kind === '22') movement.r22 = line;
   else if (kind === '23') movement.r23 = line;
   else if (kind === '31') movement.infos.push([line]);
@@ -294,8 +301,8 @@ function toEntry({ movement, lines }: Booked, context: Context): ParsedEntry {
   const counterparty = counterpartyOf(movement);
   const text = communicationOf(movement);
   return {
-    bookingDate: dateAt(r21, 116, 121, 'entry date') ?? context.date,
-    valueDate: dateAt(r21, 48, 53, 'value date'),
+    bookingDate: dateAt(r21, 116, 121, 'entry_date') ?? context.date,
+    valueDate: dateAt(r21, 48, 53, 'value_date'),
     amount: movement.amount,
     currency: context.currency,
     ...counterparty,

@@ -4,6 +4,7 @@ import { dateReader, guessCsvProfile, guessDateFormat, parseCsv } from './csv.js
 import { plainAmount } from './detect.js';
 import { type CsvProfile, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
 import { corpusFile, haveCorpus, statementFailure } from '../../../../test/helpers/statements.js';
+import { shown } from '../../../../test/helpers/refusals.js';
 
 const HAVE_CORPUS = haveCorpus('CSV');
 
@@ -89,7 +90,9 @@ describe('CSV with a profile', () => {
 
   it('refuses a bad date, a bad amount and a bad currency, naming the line', () => {
     const date = failure(() => parse(BELGIAN_CSV.replace('15/01/2024;15/01/2024', '32/01/2024;15/01/2024'), BELGIAN));
-    expect([date.key, date.where, date.detail]).toEqual(['bank.bad_date', 'line 3', '"32/01/2024" (DD/MM/YYYY)']);
+    expect([date.key, date.where]).toEqual(['bank.bad_date', 'line 3']);
+    expect(shown(date)).toBe('A date cannot be read (line 3): "32/01/2024" does not match the date format DD/MM/YYYY');
+    expect(shown(date, 'fr')).toBe('Une date est illisible (ligne 3) : « 32/01/2024 » ne suit pas le format de date DD/MM/YYYY');
     const amount = failure(() => parse(BELGIAN_CSV.replace('-1.525,50', '-1,525.50'), BELGIAN));
     expect([amount.key, amount.where]).toEqual(['bank.bad_amount', 'line 3']);
     const currency = failure(() => parse(BELGIAN_CSV.replace('25,00;EUR', '25,00;€€'), BELGIAN));
@@ -97,7 +100,10 @@ describe('CSV with a profile', () => {
   });
 
   it('refuses a profile naming a column the file lacks, or without date or amount', () => {
-    expect(failure(() => parse(BELGIAN_CSV, { ...BELGIAN, columns: { ...BELGIAN.columns, amount: 'Bedrag' } }))).toMatchObject({ key: 'bank.csv_missing_column', detail: 'amount: "Bedrag"' });
+    const missing = failure(() => parse(BELGIAN_CSV, { ...BELGIAN, columns: { ...BELGIAN.columns, amount: 'Bedrag' } }));
+    expect(missing.key).toBe('bank.csv_missing_column');
+    expect(shown(missing)).toBe('A column of the profile is missing from the file (-). Amount column: no column "Bedrag"');
+    expect(shown(missing, 'nl')).toBe('Een kolom van het profiel ontbreekt in het bestand (-). Kolom met het bedrag: geen kolom "Bedrag"');
     expect(failure(() => parse(BELGIAN_CSV, { ...BELGIAN, columns: { date: 'Date' } })).key).toBe('bank.csv_profile_invalid');
     expect(failure(() => parse(BELGIAN_CSV, { ...BELGIAN, dateFormat: 'DD/MM' })).key).toBe('bank.csv_profile_invalid');
   });

@@ -1,6 +1,8 @@
 // Reads bank CSV exports through a column-mapping profile, and proposes a profile from a file's headers and values.
 import { type CsvRow, type CsvTable, readCsv, TabularError } from '../../../exchange/csv-read.js';
 import { calendarDate, fullYear, normalIban, plainAmount } from './detect.js';
+import type { ParseDetailKey } from '../parse-details.i18n.js';
+import { inWords } from './details.js';
 import { toMinorUnits } from './money.js';
 import { type CsvProfile, type ParseOptions, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
 
@@ -43,7 +45,7 @@ function confidentGuess(bytes: Buffer): CsvProfile {
 
 function csvHeader(profile: CsvProfile, entries: ParsedEntry[], fallback: string): ParsedStatementHeader {
   const iban = profile.accountIban ? normalIban(profile.accountIban) : null;
-  if (profile.accountIban && !iban) throw new StatementError('bank.csv_profile_invalid', null, `IBAN "${profile.accountIban}"`);
+  if (profile.accountIban && !iban) throw new StatementError('bank.csv_profile_invalid', null, inWords('parse_detail.csv_bad_iban', { value: profile.accountIban }));
   const currency = profile.currency?.toUpperCase() ?? entries[0]?.currency ?? fallback;
   return {
     format: 'csv',
@@ -56,12 +58,12 @@ function csvHeader(profile: CsvProfile, entries: ParsedEntry[], fallback: string
 
 // ---- Table and columns ----
 
-const TABULAR_DETAILS: Record<string, string> = {
-  'import.empty': 'the file is empty',
-  'import.no_header': 'the first line must name the columns',
-  'import.bad_quotes': 'a quotation mark is never closed or followed by stray text',
-  'import.too_many_cells': 'more cells than column names',
-  'import.too_many_rows': 'too many rows',
+const TABULAR_DETAILS: Record<string, ParseDetailKey> = {
+  'import.empty': 'parse_detail.csv_empty',
+  'import.no_header': 'parse_detail.csv_no_header',
+  'import.bad_quotes': 'parse_detail.csv_bad_quotes',
+  'import.too_many_cells': 'parse_detail.csv_too_many_cells',
+  'import.too_many_rows': 'parse_detail.csv_too_many_rows',
 };
 
 function readTable(bytes: Uint8Array, profile: Pick<CsvProfile, 'delimiter' | 'encoding'> = {}): CsvTable {
@@ -71,7 +73,7 @@ function readTable(bytes: Uint8Array, profile: Pick<CsvProfile, 'delimiter' | 'e
     if (!(error instanceof TabularError)) throw error;
     if (error.key === 'import.binary') throw new StatementError('bank.binary');
     const where = error.line === undefined ? null : `line ${error.line}`;
-    throw new StatementError('bank.csv_unreadable', where, TABULAR_DETAILS[error.key] ?? error.key);
+    throw new StatementError('bank.csv_unreadable', where, Object.hasOwn(TABULAR_DETAILS, error.key) ? inWords(TABULAR_DETAILS[error.key]) : error.key);
   }
 }
 
@@ -80,12 +82,12 @@ function resolveColumns(headers: string[], profile: CsvProfile): Columns {
   for (const [field, ref] of Object.entries(profile.columns) as [Field, string | undefined][]) {
     if (ref !== undefined && ref.trim() !== '') columns[field] = columnIndex(headers, ref, field);
   }
-  if (columns.date === undefined) throw new StatementError('bank.csv_profile_invalid', null, 'no date column');
+  if (columns.date === undefined) throw new StatementError('bank.csv_profile_invalid', null, inWords('parse_detail.csv_no_date_column'));
   if (columns.amount === undefined && columns.debit === undefined && columns.credit === undefined) {
-    throw new StatementError('bank.csv_profile_invalid', null, 'no amount column');
+    throw new StatementError('bank.csv_profile_invalid', null, inWords('parse_detail.csv_no_amount_column'));
   }
   if (columns.indicator !== undefined && columns.amount === undefined) {
-    throw new StatementError('bank.csv_profile_invalid', null, 'a D/C indicator needs an amount column');
+    throw new StatementError('bank.csv_profile_invalid', null, inWords('parse_detail.csv_indicator_needs_amount'));
   }
   return columns;
 }
@@ -96,7 +98,7 @@ function columnIndex(headers: string[], ref: string, field: string): number {
   const index = headers.findIndex((h) => normalName(h) === wanted);
   if (index >= 0) return index;
   if (/^\d+$/.test(ref.trim()) && Number(ref) >= 1 && Number(ref) <= headers.length) return Number(ref) - 1;
-  throw new StatementError('bank.csv_missing_column', null, `${field}: "${ref}"`);
+  throw new StatementError('bank.csv_missing_column', null, inWords('parse_detail.csv_column_not_found', { field: { field }, name: ref }));
 }
 
 /** A header as compared: lower case, no accents, punctuation as spaces. */
@@ -137,7 +139,7 @@ function readRow(row: CsvRow, columns: Columns, { profile, currency: fallback }:
 
 function rowDate(value: string, readDate: DateReader, where: string, format: string): string {
   const date = readDate(value);
-  if (!date) throw new StatementError('bank.bad_date', where, `"${value}" (${format})`);
+  if (!date) throw new StatementError('bank.bad_date', where, inWords('parse_detail.date_in_format', { value, format }));
   return date;
 }
 
@@ -152,22 +154,22 @@ function rowCurrency(value: string, fallback: string, where: string): string {
 function rowAmount(cell: (field: Field) => string, columns: Columns, profile: CsvProfile, currency: string, where: string): number {
   const read = (field: Field): number => {
     const text = plainAmount(cell(field), profile.decimalComma);
-    if (text === null) throw new StatementError('bank.bad_amount', where, `${field} "${cell(field)}"`);
+    if (text === null) throw new StatementError('bank.bad_amount', where, inWords('parse_detail.field_value', { field: { field }, value: cell(field) }));
     return toMinorUnits(text, currency, where);
   };
   if (columns.amount !== undefined) {
-    if (cell('amount') === '') throw new StatementError('bank.bad_amount', where, 'empty amount');
+    if (cell('amount') === '') throw new StatementError('bank.bad_amount', where, inWords('parse_detail.csv_empty_amount'));
     if (columns.indicator === undefined) return read('amount');
     return isDebit(cell('indicator'), profile, where) ? -Math.abs(read('amount')) : Math.abs(read('amount'));
   }
   const debit = cell('debit') === '' ? null : Math.abs(read('debit'));
   const credit = cell('credit') === '' ? null : Math.abs(read('credit'));
-  if (debit === null && credit === null) throw new StatementError('bank.bad_amount', where, 'no debit or credit');
+  if (debit === null && credit === null) throw new StatementError('bank.bad_amount', where, inWords('parse_detail.csv_no_debit_or_credit'));
   return (credit ?? 0) - (debit ?? 0);
 }
 
 function isDebit(value: string, profile: CsvProfile, where: string): boolean {
-  if (value === '') throw new StatementError('bank.csv_bad_indicator', where, 'empty debit/credit indicator');
+  if (value === '') throw new StatementError('bank.csv_bad_indicator', where, inWords('parse_detail.csv_empty_indicator'));
   const debitValues = (profile.debitValues ?? DEFAULT_DEBIT_VALUES).map((v) => v.trim().toUpperCase());
   return debitValues.includes(value.toUpperCase());
 }
@@ -201,7 +203,7 @@ export function dateReader(format: string): DateReader {
     order.push(token[0]);
     return DATE_TOKENS[token];
   });
-  if (order.length !== 3 || new Set(order).size !== 3) throw new StatementError('bank.csv_profile_invalid', null, `date format "${format}"`);
+  if (order.length !== 3 || new Set(order).size !== 3) throw new StatementError('bank.csv_profile_invalid', null, inWords('parse_detail.csv_bad_date_format', { format }));
   const pattern = new RegExp(`^${source}(?:[ T]\\d{1,2}:\\d{2}.*)?$`);
   return (text) => {
     const match = pattern.exec(text.trim());

@@ -3,6 +3,7 @@ import { parseCamt } from './camt.js';
 import { parseCoda } from './coda.js';
 import { parseCsv } from './csv.js';
 import { detectFormat, looksBinary } from './detect.js';
+import { inWords } from './details.js';
 import { parseOfx } from './ofx.js';
 import { parseQif } from './qif.js';
 import { type ByteSource, bufferSource } from './source.js';
@@ -38,8 +39,8 @@ export function parseStatementFile(bytes: Buffer, options: ParseStatementOptions
 /** The same from a byte source: camt streams from it chunk by chunk, the other formats read it whole. */
 export function parseStatementSource(source: ByteSource, options: ParseStatementOptions = {}): Generator<StatementEvent> {
   const max = options.maxBytes ?? MAX_STATEMENT_BYTES;
-  if (source.size >= max) throw new StatementError('bank.too_large', null, `${source.size} bytes`);
-  if (source.size === 0) throw new StatementError('bank.unknown_format', null, 'empty file');
+  if (source.size >= max) throw new StatementError('bank.too_large', null, inWords('parse_detail.size_bytes', { size: source.size }));
+  if (source.size === 0) throw new StatementError('bank.unknown_format', null, inWords('parse_detail.empty_file'));
   if (looksBinary(source.head)) throw new StatementError('bank.binary');
   const format = options.format ?? detectFormat(source.head);
   if (format === null) throw new StatementError('bank.unknown_format');

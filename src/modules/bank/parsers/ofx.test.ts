@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOfx } from './ofx.js';
 import { type ParsedBalance, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
 import { CORPUS, corpusFile, haveCorpus, statementFailure } from '../../../../test/helpers/statements.js';
+import { shown } from '../../../../test/helpers/refusals.js';
 
 const HAVE_CORPUS = haveCorpus('OFX');
 
@@ -99,15 +100,17 @@ describe('OFX 1.x (SGML)', () => {
   it('refuses a truncated file, naming the element left open', () => {
     const error = failure(() => parse(SGML.slice(0, SGML.indexOf('<FITID>A2'))));
     expect(error.key).toBe('bank.ofx_truncated');
-    expect(error.detail).toContain('<STMTTRN>');
     expect(error.where).toBe('line 28');
+    expect(shown(error)).toBe('The OFX file is cut short (line 28). The file ends inside <STMTTRN>, opened on line 28');
+    expect(shown(error, 'fr')).toBe('Le fichier OFX est incomplet (ligne 28). Le fichier s’arrête dans <STMTTRN>, ouvert à la ligne 28');
   });
 
   it('refuses a closing tag that closes nothing open, with its line', () => {
     const error = failure(() => parse(SGML.replace('</BANKACCTFROM>', '</BANKACCTTO>')));
     expect(error.key).toBe('bank.ofx_malformed');
     expect(error.where).toBe('line 16');
-    expect(error.detail).toBe('</BANKACCTTO> closes <BANKACCTFROM> (line 16)');
+    expect(shown(error)).toBe('The OFX file is malformed (line 16). </BANKACCTTO> closes <BANKACCTFROM> (line 16)');
+    expect(shown(error, 'nl')).toBe('Het OFX-bestand is misvormd (regel 16). </BANKACCTTO> sluit <BANKACCTFROM> (regel 16)');
   });
 
   it('refuses a bad amount or date, naming the element and line', () => {
@@ -153,7 +156,8 @@ describe('OFX 2.x (XML)', () => {
     expect([entity.key, entity.where]).toEqual(['bank.xml_malformed', 'line 6']);
     const truncated = failure(() => parse(XML.slice(0, XML.indexOf('</BANKTRANLIST>'))));
     expect(truncated.key).toBe('bank.xml_malformed');
-    expect(truncated.detail).toMatch(/BANKTRANLIST|unclosed/i);
+    expect(shown(truncated)).toMatch(/<BANKTRANLIST> is never closed/);
+    expect(shown(truncated, 'fr')).toMatch(/L’élément <BANKTRANLIST> n’est jamais fermé/);
   });
 
   it('refuses a mismatched closing tag', () => {
@@ -188,7 +192,9 @@ describe.skipIf(!HAVE_CORPUS)('OFX corpus', () => {
       for (const event of parseOfx(readFileSync(join(CORPUS, 'test_ofx_wrong.ofx')))) events.push(event);
     });
     expect(events).toEqual([]);
-    expect([error.key, error.where, error.detail]).toEqual(['bank.ofx_missing_element', 'line 21 <STMTRS>', 'missing <CURDEF>, <BANKACCTFROM>']);
+    expect([error.key, error.where]).toEqual(['bank.ofx_missing_element', 'line 21 <STMTRS>']);
+    expect(shown(error)).toBe('The OFX file lacks required elements (line 21 <STMTRS>): missing <CURDEF>, <BANKACCTFROM>');
+    expect(shown(error, 'fr')).toBe('Il manque au fichier OFX des éléments obligatoires (ligne 21 <STMTRS>) : <CURDEF>, <BANKACCTFROM>');
   });
 
   it('test_ofx_wrong.ofx: a transaction without date, amount and id is named too', () => {
@@ -196,6 +202,7 @@ describe.skipIf(!HAVE_CORPUS)('OFX corpus', () => {
       .replace('<!-- <CURDEF>USD</CURDEF>', '<CURDEF>USD</CURDEF>')
       .replace('</BANKACCTFROM> -->', '</BANKACCTFROM>');
     const error = failure(() => parse(fixedAccount));
-    expect([error.key, error.where, error.detail]).toEqual(['bank.ofx_missing_element', 'line 42 <STMTTRN>', 'missing <DTPOSTED>, <TRNAMT>, <FITID>']);
+    expect([error.key, error.where]).toEqual(['bank.ofx_missing_element', 'line 42 <STMTTRN>']);
+    expect(shown(error)).toBe('The OFX file lacks required elements (line 42 <STMTTRN>): missing <DTPOSTED>, <TRNAMT>, <FITID>');
   });
 });

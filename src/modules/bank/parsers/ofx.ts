@@ -2,6 +2,7 @@
 import { composeIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import { SaxesParser } from 'saxes';
 import { decodeText, isCalendarDate, normalIban } from './detect.js';
+import { inWords, saxesDetail } from './details.js';
 import { toMinorUnits } from './money.js';
 import {
   type ParseOptions, type ParsedAccount, type ParsedBalance, type ParsedEntry, type ParsedStatementHeader,
@@ -40,9 +41,9 @@ function readOfx(bytes: Uint8Array): OfxStatement[] {
   const text = decodeText(bytes);
   const root = /^\s*<\?(?:xml|OFX)[\s?]/i.test(text) ? parseXml(text) : parseSgml(text);
   const ofx = root.children.find((n) => n.name === 'OFX');
-  if (!ofx) throw new StatementError('bank.ofx_malformed', 'line 1', 'no <OFX> element');
+  if (!ofx) throw new StatementError('bank.ofx_malformed', 'line 1', inWords('parse_detail.no_element', { name: '<OFX>' }));
   const statements = findAll(ofx, new Set(['STMTRS', 'CCSTMTRS'])).map((rs) => readStatement(rs, text));
-  if (statements.length === 0) throw new StatementError('bank.ofx_no_statement', at(ofx), 'no <STMTRS> or <CCSTMTRS>');
+  if (statements.length === 0) throw new StatementError('bank.ofx_no_statement', at(ofx), inWords('parse_detail.ofx_no_statement'));
   return statements;
 }
 
@@ -58,7 +59,7 @@ function parseSgml(text: string): OfxNode {
   const lines = new LineCounter(text);
   let leaf: OfxNode | null = null; // the leaf just read: its optional closing tag may follow
   let pos = text.indexOf('<');
-  if (pos < 0) throw new StatementError('bank.ofx_malformed', 'line 1', 'no <OFX> element');
+  if (pos < 0) throw new StatementError('bank.ofx_malformed', 'line 1', inWords('parse_detail.no_element', { name: '<OFX>' }));
   while (pos < text.length) {
     const lt = text.indexOf('<', pos);
     const content = text.slice(pos, lt < 0 ? text.length : lt);
@@ -75,7 +76,7 @@ function parseSgml(text: string): OfxNode {
 function sgmlText(stack: OfxNode[], content: string, line: number, end: number): OfxNode {
   const top = stack[stack.length - 1];
   if (stack.length === 1 || top.children.length > 0 || top.value !== null) {
-    throw new StatementError('bank.ofx_malformed', `line ${line}`, `unexpected text "${content.trim().slice(0, 40)}"`);
+    throw new StatementError('bank.ofx_malformed', `line ${line}`, inWords('parse_detail.unexpected_text', { text: content.trim().slice(0, 40) }));
   }
   top.value = unescapeSgml(content.trim());
   top.end = end;
@@ -92,7 +93,7 @@ function sgmlMarkup(text: string, lt: number, stack: OfxNode[], lines: LineCount
   if (!tag) {
     const line = lines.at(lt);
     if (!text.includes('>', lt)) throw truncated(stack[stack.length - 1], line);
-    throw new StatementError('bank.ofx_malformed', `line ${line}`, `bad tag ${text.slice(lt, text.indexOf('>', lt) + 1).slice(0, 40)}`);
+    throw new StatementError('bank.ofx_malformed', `line ${line}`, inWords('parse_detail.ofx_bad_tag', { tag: text.slice(lt, text.indexOf('>', lt) + 1).slice(0, 40) }));
   }
   const end = SGML_TAG.lastIndex;
   const name = tag[2].toUpperCase();
@@ -109,8 +110,8 @@ function sgmlMarkup(text: string, lt: number, stack: OfxNode[], lines: LineCount
 function closeSgml(stack: OfxNode[], name: string, line: number, end: number): void {
   const top = stack[stack.length - 1];
   if (stack.length === 1 || top.name !== name) {
-    const open = stack.length === 1 ? 'nothing' : `<${top.name}> (line ${top.line})`;
-    throw new StatementError('bank.ofx_malformed', `line ${line}`, `</${name}> closes ${open}`);
+    const closes = stack.length === 1 ? inWords('parse_detail.ofx_closes_nothing', { name }) : inWords('parse_detail.ofx_closes_other', { name, open: top.name, line: top.line });
+    throw new StatementError('bank.ofx_malformed', `line ${line}`, closes);
   }
   if (top.children.length === 0) top.value = '';
   top.end = end;
@@ -118,8 +119,8 @@ function closeSgml(stack: OfxNode[], name: string, line: number, end: number): v
 }
 
 function truncated(open: OfxNode, line: number): StatementError {
-  const inside = open.name === '#document' ? '' : ` inside <${open.name}> opened on line ${open.line}`;
-  return new StatementError('bank.ofx_truncated', `line ${line}`, `the file ends${inside}`);
+  const ends = open.name === '#document' ? inWords('parse_detail.ofx_ends') : inWords('parse_detail.ofx_ends_inside', { name: open.name, line: open.line });
+  return new StatementError('bank.ofx_truncated', `line ${line}`, ends);
 }
 
 const SGML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0' };
@@ -153,7 +154,7 @@ function parseXml(source: string): OfxNode {
   const tree = new XmlTree(source.length - text.length, source.slice(0, source.length - text.length).split('\n').length - 1);
   const parser = new SaxesParser({ position: true });
   parser.on('doctype', () => {
-    throw new StatementError('bank.xml_hostile', `line ${tree.shiftLines + parser.line}`, '<!DOCTYPE>');
+    throw new StatementError('bank.xml_hostile', `line ${tree.shiftLines + parser.line}`, inWords('parse_detail.doctype'));
   });
   parser.on('opentagstart', () => tree.tagStart(text.lastIndexOf('<', parser.position - 1), parser.line));
   parser.on('opentag', (tag) => tree.open(tag.name));
@@ -203,7 +204,7 @@ class XmlTree {
     const content = (this.texts.pop() as string).trim();
     node.end = this.shift + offset;
     if (node.children.length === 0) node.value = content;
-    else if (content !== '') throw new StatementError('bank.ofx_malformed', at(node), `unexpected text "${content.slice(0, 40)}"`);
+    else if (content !== '') throw new StatementError('bank.ofx_malformed', at(node), inWords('parse_detail.unexpected_text', { text: content.slice(0, 40) }));
   }
 }
 
@@ -211,8 +212,8 @@ function xmlError(error: unknown, shiftLines: number): StatementError {
   if (error instanceof StatementError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const match = /^(?:[^:]*:)?(\d+):(\d+): (.*)$/s.exec(message);
-  if (!match) return new StatementError('bank.xml_malformed', null, message);
-  return new StatementError('bank.xml_malformed', `line ${Number(match[1]) + shiftLines}`, match[3]);
+  if (!match) return new StatementError('bank.xml_malformed', null, saxesDetail(message));
+  return new StatementError('bank.xml_malformed', `line ${Number(match[1]) + shiftLines}`, saxesDetail(match[3]));
 }
 
 // ---- Statements ----
@@ -318,13 +319,13 @@ function ofxAmount(node: OfxNode, currency: string): number {
   let value = leafValue(node).replace(/\s+/g, '');
   if (!value.includes('.') && /^[+-]?\d*,\d+$/.test(value)) value = value.replace(',', '.');
   value = value.replace(/^([+-]?)\./, '$10.');
-  if (value === '') throw new StatementError('bank.ofx_missing_element', at(node), `empty <${node.name}>`);
+  if (value === '') throw new StatementError('bank.ofx_missing_element', at(node), inWords('parse_detail.empty_element', { name: `<${node.name}>` }));
   return toMinorUnits(value, currency, at(node));
 }
 
 function currencyCode(node: OfxNode): string {
   const value = leafValue(node).toUpperCase();
-  if (!/^[A-Z]{3}$/.test(value)) throw new StatementError('bank.ofx_bad_value', at(node), `currency "${value}"`);
+  if (!/^[A-Z]{3}$/.test(value)) throw new StatementError('bank.ofx_bad_value', at(node), inWords('parse_detail.currency_value', { value }));
   return value;
 }
 
@@ -344,7 +345,7 @@ function child(parent: OfxNode, name: string): OfxNode | undefined {
 
 function required(parent: OfxNode, name: string): OfxNode {
   const node = child(parent, name);
-  if (!node) throw new StatementError('bank.ofx_missing_element', at(parent), `missing <${name}>`);
+  if (!node) throw new StatementError('bank.ofx_missing_element', at(parent), inWords('parse_detail.missing_elements', { names: [`<${name}>`] }));
   return node;
 }
 
@@ -352,14 +353,14 @@ function required(parent: OfxNode, name: string): OfxNode {
 function requireAll(parent: OfxNode, names: string[]): void {
   const missing = names.filter((name) => !child(parent, name));
   if (missing.length > 0) {
-    throw new StatementError('bank.ofx_missing_element', at(parent), `missing ${missing.map((n) => `<${n}>`).join(', ')}`);
+    throw new StatementError('bank.ofx_missing_element', at(parent), inWords('parse_detail.missing_elements', { names: missing.map((n) => `<${n}>`) }));
   }
 }
 
 function leafValue(node: OfxNode): string {
-  if (node.value === null) throw new StatementError('bank.ofx_malformed', at(node), `<${node.name}> should hold a value`);
+  if (node.value === null) throw new StatementError('bank.ofx_malformed', at(node), inWords('parse_detail.element_needs_value', { name: `<${node.name}>` }));
   if (node.value === '') {
-    throw new StatementError('bank.ofx_missing_element', at(node), `empty <${node.name}>`);
+    throw new StatementError('bank.ofx_missing_element', at(node), inWords('parse_detail.empty_element', { name: `<${node.name}>` }));
   }
   return node.value;
 }

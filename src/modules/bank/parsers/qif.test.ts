@@ -5,6 +5,7 @@ import { parseStatementFile } from './index.js';
 import { parseQif } from './qif.js';
 import { type ParsedEntry, type ParseOptions, StatementError, type StatementEvent } from './types.js';
 import { CORPUS, haveCorpus, statementFailure } from '../../../../test/helpers/statements.js';
+import { shown } from '../../../../test/helpers/refusals.js';
 
 const HAVE_CORPUS = haveCorpus('QIF');
 
@@ -73,8 +74,13 @@ describe('QIF', () => {
   });
 
   it('refuses a record without date or amount, and a last record without ^', () => {
-    expect(failure(() => parse('!Type:Bank\nT-75.46\nPX\n^\n'))).toMatchObject({ key: 'bank.qif_missing_field', where: 'line 2', detail: 'D (date)' });
-    expect(failure(() => parse('!Type:Bank\nD8/24/13\nPX\n^\n'))).toMatchObject({ key: 'bank.qif_missing_field', where: 'line 2', detail: 'T (amount)' });
+    const noDate = failure(() => parse('!Type:Bank\nT-75.46\nPX\n^\n'));
+    expect(noDate).toMatchObject({ key: 'bank.qif_missing_field', where: 'line 2' });
+    expect(shown(noDate)).toBe('A QIF record lacks a required field (line 2). D (date)');
+    const noAmount = failure(() => parse('!Type:Bank\nD8/24/13\nPX\n^\n'));
+    expect(noAmount).toMatchObject({ key: 'bank.qif_missing_field', where: 'line 2' });
+    expect(shown(noAmount, 'fr')).toBe('Il manque un champ obligatoire à un enregistrement QIF (ligne 2). T (montant)');
+    expect(shown(noAmount, 'nl')).toContain('(regel 2). T (bedrag)');
     expect(failure(() => parse('!Type:Bank\nD8/24/13\nT-75.46\n^\nD8/25/13\nT-7'))).toMatchObject({ key: 'bank.qif_truncated', where: 'line 5' });
     expect(failure(() => parse('D8/24/13\nT-75.46\n^\n'))).toMatchObject({ key: 'bank.qif_malformed', where: 'line 1' });
   });

@@ -3,6 +3,7 @@
 // DEFAULT_CURRENCY, 'EUR'), and amounts are read in that currency; no balances, no identities (movements are told apart by content).
 import { DEFAULT_CURRENCY } from './csv.js';
 import { calendarDate, decodeText, fullYear, plainAmount } from './detect.js';
+import { inWords } from './details.js';
 import { toMinorUnits } from './money.js';
 import { type ParseOptions, type ParsedEntry, type ParsedStatementHeader, StatementError, type StatementEvent } from './types.js';
 
@@ -77,7 +78,7 @@ class SectionReader {
 
   finish(): QifRecord[][] {
     if (this.record) throw unfinished(this.record);
-    if (this.sections.length === 0) throw new StatementError('bank.qif_malformed', null, 'no !Type:Bank, Cash or CCard section');
+    if (this.sections.length === 0) throw new StatementError('bank.qif_malformed', null, inWords('parse_detail.qif_no_section'));
     return this.sections;
   }
 
@@ -91,7 +92,7 @@ class SectionReader {
   }
 
   private field(line: string, number: number): void {
-    if (!this.seenHeader) throw new StatementError('bank.qif_malformed', `line ${number}`, 'no !Type: header before the records');
+    if (!this.seenHeader) throw new StatementError('bank.qif_malformed', `line ${number}`, inWords('parse_detail.qif_no_header'));
     const record = (this.record ??= { line: number, fields: [], raw: [] });
     record.raw.push(line);
     if (!line.startsWith('^')) {
@@ -104,16 +105,16 @@ class SectionReader {
 }
 
 function unfinished(record: QifRecord): StatementError {
-  return new StatementError('bank.qif_truncated', `line ${record.line}`, 'the record does not end with ^');
+  return new StatementError('bank.qif_truncated', `line ${record.line}`, inWords('parse_detail.qif_unfinished'));
 }
 
 function field(record: QifRecord, code: string): QifField | undefined {
   return record.fields.find((f) => f.code === code);
 }
 
-function required(record: QifRecord, code: string, what: string): QifField {
+function required(record: QifRecord, code: string, what: 'date' | 'amount'): QifField {
   const found = field(record, code);
-  if (!found || found.value === '') throw new StatementError('bank.qif_missing_field', `line ${record.line}`, `${code} (${what})`);
+  if (!found || found.value === '') throw new StatementError('bank.qif_missing_field', `line ${record.line}`, inWords('parse_detail.qif_missing_field', { code, field: { key: `parse_detail.qif_field.${what}` } }));
   return found;
 }
 
@@ -176,7 +177,7 @@ function dateOrder(dates: WrittenDate[]): DateOrder {
   const dayFirst = written.find((d) => d.parts[0] > 12);
   const monthFirst = written.find((d) => d.parts[1] > 12);
   if (dayFirst && monthFirst) {
-    throw new StatementError('bank.qif_mixed_dates', `line ${monthFirst.line}`, `"${monthFirst.text}" against "${dayFirst.text}" (line ${dayFirst.line})`);
+    throw new StatementError('bank.qif_mixed_dates', `line ${monthFirst.line}`, inWords('parse_detail.qif_mixed_dates', { monthFirst: monthFirst.text, dayFirst: dayFirst.text, line: dayFirst.line }));
   }
   if (dayFirst) return 'dmy';
   if (monthFirst) return 'mdy';

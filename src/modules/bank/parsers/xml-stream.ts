@@ -1,4 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { inWords, saxesDetail } from './details.js';
 import { type ByteSource, bufferSource } from './source.js';
 import { StatementError } from './types.js';
 
@@ -47,7 +48,7 @@ export function countXmlElements(input: Buffer | ByteSource): number {
     count += 1;
   });
   parser.on('doctype', () => {
-    throw new StatementError('bank.xml_hostile', `line ${parser.line}`, 'DOCTYPE');
+    throw new StatementError('bank.xml_hostile', `line ${parser.line}`, inWords('parse_detail.doctype'));
   });
   const decoder = decoderFor(source.head);
   for (const chunk of source.chunks()) parser.write(decoder.decode(chunk, { stream: true }));
@@ -124,7 +125,7 @@ class XmlReader<T> implements XmlCursor<T> {
     try {
       return chunk ? this.decoder.decode(chunk, { stream: true }) : this.decoder.decode();
     } catch {
-      throw new StatementError('bank.xml_malformed', this.location(), `bytes that are not ${this.decoder.encoding}`);
+      throw new StatementError('bank.xml_malformed', this.location(), inWords('parse_detail.not_encoding', { encoding: this.decoder.encoding }));
     }
   }
 
@@ -152,7 +153,7 @@ class XmlReader<T> implements XmlCursor<T> {
       this.text += text;
     });
     parser.on('doctype', () => {
-      throw new StatementError('bank.xml_hostile', this.location(), 'a DOCTYPE (DTD) is not accepted');
+      throw new StatementError('bank.xml_hostile', this.location(), inWords('parse_detail.doctype'));
     });
     parser.on('error', (error: Error) => {
       throw this.failure(error.message.replace(/^\d+:\d+: /, ''));
@@ -175,9 +176,9 @@ class XmlReader<T> implements XmlCursor<T> {
   private failure(message: string): StatementError {
     if (message.startsWith('undefined entity')) {
       const where = this.path.length > 0 ? `${this.path.join('/')}, ${this.location()}` : this.location();
-      return new StatementError('bank.xml_hostile', where, 'only the XML entities and character references are accepted');
+      return new StatementError('bank.xml_hostile', where, inWords('parse_detail.entities_only'));
     }
-    return new StatementError('bank.xml_malformed', this.location(), message);
+    return new StatementError('bank.xml_malformed', this.location(), saxesDetail(message));
   }
 }
 
@@ -198,7 +199,7 @@ function decoderFor(bytes: Buffer): TextDecoder {
   try {
     return new TextDecoder(label, { fatal: true });
   } catch {
-    throw new StatementError('bank.xml_malformed', 'line 1 column 1', `unknown encoding ${label}`);
+    throw new StatementError('bank.xml_malformed', 'line 1 column 1', inWords('parse_detail.unknown_encoding', { encoding: label }));
   }
 }
 
