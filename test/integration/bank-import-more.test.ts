@@ -185,6 +185,23 @@ forEachDialect('bank import, more', (open) => {
     expect(await importAndAllocate(t.ctx.db, SYSTEM, camt054([{ id: 'O2', amount: '2.00', name: 'B' }, { id: 'O3', amount: '3.00', name: 'C' }]), { filename: 'o2.xml' })).toMatchObject({ added: 1, duplicates: 1 });
   });
 
+  it('refuses to make a bank fee someone\'s dues, and counts dues for the year the payer wrote', async () => {
+    const ann = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Ann Peeters' });
+    await importAndAllocate(t.ctx.db, SYSTEM, camt054([
+      { id: 'F1', amount: '-2.50', name: 'Banque', text: 'frais de tenue de compte' },
+      { id: 'Y1', amount: '25.00', name: 'Ann Peeters', ref: personReference(ann.id), text: 'cotisation 2027', date: '2026-11-02' },
+    ]), { filename: 'y.xml' });
+    const fee = await t.ctx.db.selectFrom('bank_transactions').select('id').where('amount_cents', '=', -250).executeTakeFirstOrThrow();
+    const token = await t.tokenFor(['treasurer']);
+    const asDues = await t.api(token, 'POST', `/api/v1/bank/transactions/${fee.id}/allocations`, { shares: [{ person_id: ann.id, amount_cents: -250, kind: 'dues', category: null }] });
+    expect(asDues.statusCode).toBe(422);
+    expect(await t.ctx.db.selectFrom('allocations').select('kind').where('transaction_id', '=', fee.id).execute()).toEqual([{ kind: 'expense' }]);
+    const dues = await t.ctx.db.selectFrom('allocations').select(['person_id', 'fiscal_year', 'status']).where('kind', '=', 'dues').execute();
+    expect(dues).toEqual([{ person_id: ann.id, fiscal_year: 2027, status: 'auto' }]);
+    const years = await t.ctx.db.selectFrom('memberships').select(['year', 'status']).where('person_id', '=', ann.id).execute();
+    expect(years).toEqual([{ year: 2027, status: 'member' }]);
+  });
+
   it('decides a movement\'s allocations through the API: confirm, split, refuse shares that do not add up, and 403 without dues:manage', async () => {
     const ann = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Ann Peeters' });
     const ben = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Ben Peeters' });
@@ -217,6 +234,11 @@ forEachDialect('bank import, more', (open) => {
       expect(unknown.statusCode).toBe(422);
       expect(unknown.json().error.message).toMatch(/no longer exists/);
     }
+    expect(await proposed()).toEqual(before);
+    // Money received is never an expense, money paid out never anyone's dues.
+    const asExpense = await t.api(token, 'POST', url(split.id), { shares: [{ person_id: null, amount_cents: 5000, kind: 'expense', category: 'x' }] });
+    expect(asExpense.statusCode).toBe(422);
+    expect(asExpense.json().error.message).toMatch(/money paid out is an expense/);
     expect(await proposed()).toEqual(before);
 
     const splitted = await t.api(token, 'POST', url(split.id), { shares });

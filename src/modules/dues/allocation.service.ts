@@ -143,6 +143,21 @@ const OTHER_PURPOSES: [string, RegExp][] = [
 ];
 const DUES_WORDS = /\b(cotisation|cotis|lidgeld|lidmaatschap|adhesion|membership|dues|membre|lid)\b/;
 
+// A year as the payer writes it ("cotisation 2027"), not part of a date (12/03/2026) or of a span (2026-2027).
+const WRITTEN_YEAR = /(?<![\d/.-])20\d\d(?![\d/-]|\.\d)/g;
+
+/** The fiscal year a dues payment is for: the one its text names, when it names exactly one next to the policy's year; else the policy's. */
+export function yearWritten(text: string | null, policyYear: number): number {
+  if (!text || !text.includes('20')) return policyYear;
+  let named: number | null = null;
+  for (const [written] of text.matchAll(WRITTEN_YEAR)) {
+    const year = Number(written);
+    if (named !== null && year !== named) return policyYear;
+    named = year;
+  }
+  return named !== null && Math.abs(named - policyYear) <= 1 ? named : policyYear;
+}
+
 /** The kind a credit's text asks for: dues unless it names another purpose (and not dues). */
 export function purposeOf(text: string | null): string {
   const folded = fold(text ?? '');
@@ -177,7 +192,8 @@ function allocationsFor(tx: Omit<MovementForAllocation, 'id'>, index: ReturnType
   // A person is recognised but the text names another purpose (a donation, an order): the treasurer decides.
   const kind = purposeOf(tx.communication);
   const sure = kind === 'dues' ? status : 'to_review';
-  const rows = proposal.shares.map((s) => newAllocation(now, { person_id: s.personId, amount_cents: s.amount, kind, fiscal_year: kind === 'dues' ? duesYear : null, status: sure, matched_by: proposal.evidence[0] ?? 'none', confidence: proposal.confidence, reason_json: reason }));
+  const year = kind === 'dues' ? yearWritten(tx.communication, duesYear) : null;
+  const rows = proposal.shares.map((s) => newAllocation(now, { person_id: s.personId, amount_cents: s.amount, kind, fiscal_year: year, status: sure, matched_by: proposal.evidence[0] ?? 'none', confidence: proposal.confidence, reason_json: reason }));
   if (proposal.payerFor !== null && sure === 'auto') payerIbans.set(rows, proposal.payerFor);
   return rows;
 }
@@ -212,6 +228,10 @@ export async function decideAllocation(db: Db, actor: Actor, transactionId: numb
   // A share of nothing, or against the movement's direction, would make a member of someone who paid nothing.
   if (decision.shares.some((s) => s.amount_cents === 0 || Math.sign(s.amount_cents) !== Math.sign(tx.amount_cents))) {
     throw new ValidationError({ shares: 'review_ui.share_sign' }, 'review_ui.share_sign');
+  }
+  // Money received is dues or other income; money paid out is an expense (a bank fee is nobody's dues).
+  if (decision.shares.some((s) => (s.kind === 'expense') !== tx.amount_cents < 0)) {
+    throw new ValidationError({ shares: 'review_ui.kind_direction' }, 'review_ui.kind_direction');
   }
   await checkLivePeople(db, decision);
   await replaceAllocations(db, actor, tx, decision.shares.map((s) => ({ ...s, person_id: s.person_id ?? null })), 'allocation.decide');
