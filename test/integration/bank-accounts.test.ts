@@ -174,7 +174,7 @@ forEachDialectCli('bank account commands', (database) => {
 
     const imported = await run(['bank', 'import', file, '--account', String(account.id), '--qif-date-order', 'dmy', '--json']);
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.out)[0]).toMatchObject({ format: 'qif', added: 2, statements: [{ currency: 'USD', entries: 2 }] });
+    expect(JSON.parse(imported.out)[0]).toMatchObject({ format: 'qif', added: 2, statements: [{ account: '4711-0815', currency: 'USD', entries: 2 }] });
     const movements = JSON.parse((await run(['bank', 'transactions', '--json'])).out);
     expect(movements.map((m: { booking_date: string; amount_cents: number; currency: string; bank_account_id: number }) => [m.booking_date, m.amount_cents, m.currency, m.bank_account_id]))
       .toEqual([['2026-02-04', -750, 'USD', account.id], ['2026-02-03', 2500, 'USD', account.id]]);

@@ -208,6 +208,12 @@ export class StatementWriter<P> {
     throw error;
   }
 
+  // How the account chosen for a file that names none (QIF, most CSV) is shown: its IBAN, number or label.
+  private async chosenAccountName(): Promise<string> {
+    const account = await repo.selectBankAccount(this.db, this.accountId).catch((error) => this.rootOf(error));
+    return account?.iban ?? account?.number ?? account?.label ?? String(this.accountId);
+  }
+
   /** Ends a statement without waiting for its writes: the next statement's batches overlap them. */
   async close(closing: { amount: number; date: string | null } | null): Promise<StatementSummary> {
     await this.flush();
@@ -224,7 +230,7 @@ export class StatementWriter<P> {
       await this.insertStatement(closing, balanceOk); // a statement without movements: known by its reference and date
     }
     return {
-      account: header.account.iban ?? header.account.number ?? String(this.accountId), currency: header.account.currency,
+      account: header.account.iban ?? header.account.number ?? (await this.chosenAccountName()), currency: header.account.currency,
       statementRef: header.statementId, date: header.date, opening, closing: closing?.amount ?? null,
       entries: this.stats.entries, added: this.stats.added, duplicates: this.stats.duplicates, balanceOk,
     };

@@ -425,6 +425,16 @@ describe('camt: versions and structures', () => {
       where: expect.stringMatching(/^Stmt\[1\]\/Ntry\[1\], line 2 column \d+$/),
     });
   });
+
+  it('refuses a day that does not exist and a signed amount (the direction is CdtDbtInd\'s), naming the entry', () => {
+    const entry = /^Stmt\[1\]\/Ntry\[1\], line 2 column \d+$/;
+    for (const day of ['2024-13-45', '2024-04-31', '2023-02-29']) {
+      expect(failure(statement053(ntry().replace('2024-03-15', day)))).toMatchObject({ key: 'bank.unreadable', where: expect.stringMatching(entry) });
+    }
+    expect(failure(statement053(ntry({ amount: '-20.00' })))).toMatchObject({ key: 'bank.bad_amount', where: expect.stringMatching(entry) });
+    expect(failure(statement053(ntry({ amount: '+20.00' })))).toMatchObject({ key: 'bank.bad_amount' });
+    expect(parseText(statement053(ntry().replace('2024-03-15', '2024-02-29')))[0].entries[0].bookingDate).toBe('2024-02-29');
+  });
 });
 
 describe('camt: hostile and broken files', () => {

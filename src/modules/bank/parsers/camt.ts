@@ -2,6 +2,7 @@ import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { detached } from '../../../core/text.js';
 import { compactXml } from './compact-xml.js';
 import { inWords } from './details.js';
+import { isCalendarDate } from './detect.js';
 import { toMinorUnits } from './money.js';
 import {
   type ParsedBalance,
@@ -352,8 +353,8 @@ function addBalance(statement: Statement, balance: Balance, path: string): void 
   const currency = balance.amount.currency ?? statement.currency ?? 'XXX';
   statement.balanceCurrency ??= balance.amount.currency;
   const where = `${path} ${balance.code}`;
-  const amount = toMinorUnits(balance.amount.text, currency, where) * signOf(balance.indicator ?? 'CRDT', where);
-  statement.balances.set(balance.code, { amount, date: dateOnly(balance.date) });
+  const amount = toMinorUnits(unsigned(balance.amount, where), currency, where) * signOf(balance.indicator ?? 'CRDT', where);
+  statement.balances.set(balance.code, { amount, date: optionalDate(balance.date, where) });
 }
 
 function headerOf(format: CamtFormat, statement: Statement, entryCurrency: string | null): ParsedStatementHeader {
@@ -401,7 +402,7 @@ function entriesOf(entry: Entry, accountCurrency: string | null, own: string | n
   if (entry.status !== null && entry.status !== 'BOOK') return [];
   if (!entry.amount) throw new StatementError('bank.bad_amount', entry.where, inWords('parse_detail.no_element', { name: 'Amt' }));
   const currency = entry.amount.currency ?? accountCurrency ?? 'XXX';
-  const total = toMinorUnits(entry.amount.text, currency, entry.where) * signOf(entry.indicator, entry.where);
+  const total = toMinorUnits(unsigned(entry.amount, entry.where), currency, entry.where) * signOf(entry.indicator, entry.where);
   const parts = splitAmounts(entry, total, currency);
   const base = { entry, currency, own };
   if (parts) {
@@ -420,7 +421,7 @@ function splitAmounts(entry: Entry, total: number, currency: string): number[] |
     const amount = detail.amounts.find((a) => (a.currency ?? currency) === currency);
     if (!amount) return null;
     const sign = signOf(detail.indicator ?? entry.indicator, entry.where);
-    parts.push(toMinorUnits(amount.text, currency, entry.where) * sign);
+    parts.push(toMinorUnits(unsigned(amount, entry.where), currency, entry.where) * sign);
   }
   return parts.reduce((sum, part) => sum + part, 0) === total ? parts : null;
 }
@@ -534,8 +535,20 @@ function structuredReference(reference: string | null): string | null {
   return belgian ? belgian.slice(1).join('') : compact || null;
 }
 
+// The calendar day of an ISODate or ISODateTime; null when absent or not a day that exists (2026-13-45, 2026-04-31).
 function dateOnly(text: string | null): string | null {
-  return text && /^\d{4}-\d{2}-\d{2}/.test(text) ? text.slice(0, 10) : null;
+  return text && /^\d{4}-\d{2}-\d{2}/.test(text) && isCalendarDate(text.slice(0, 10)) ? text.slice(0, 10) : null;
+}
+
+// A date the file may leave out, refused when it is there but is no real day.
+function optionalDate(text: string | null, where: string): string | null {
+  return text === null ? null : requiredDate(text, where);
+}
+
+// camt amounts are unsigned (ActiveOrHistoricCurrencyAndAmount): the direction is CdtDbtInd's alone.
+function unsigned(amount: Amount, where: string): string {
+  if (/^\s*[+-]/.test(amount.text)) throw new StatementError('bank.bad_amount', where, amount.text);
+  return amount.text;
 }
 
 function requiredDate(text: string | null, where: string): string {
