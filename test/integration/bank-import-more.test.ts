@@ -101,6 +101,24 @@ forEachDialect('bank import, more', (open) => {
     expect(imports.map((i) => i.filename)).toEqual(['relevé <février>.xml']);
   });
 
+  it('keeps an uploaded file after a refusal, to read it again with the QIF date order the refusal asks for', async () => {
+    const account = await t.ctx.db.insertInto('bank_accounts').values({ iban: null, number: '123-4567890-12', bic: null, holder: null, currency: 'EUR', label: null, created_at: '2026-01-01' }).returning('id').executeTakeFirstOrThrow();
+    const qif = Buffer.from('!Type:Bank\nD03/02/2026\nT25.00\nPAnn Peeters\n^\nD04/02/2026\nT-7.50\nPBank\n^\n');
+    const browser = await t.loginAs(['treasurer']);
+    const body = multipart({ _csrf: csrfOf((await browser.get('/bank')).body), account: String(account.id) }, qif, 'ann.qif');
+    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const uploaded = await t.app.inject({ method: 'POST', url: '/bank/import', payload: body.payload, headers: { 'content-type': body.contentType, cookie } });
+    const refused = (await browser.get(uploaded.headers.location as string)).body;
+    expect(refused).toContain('role="alert"');
+    const again = /<form method="get" action="(\/bank\/import\/[^"]+)">([\s\S]*?)<\/form>/.exec(refused);
+    expect(again?.[2]).toContain(`<option value="${account.id}" selected>`);
+    const read = await browser.get(`${again?.[1]}?account=${account.id}&qif_date_order=dmy`);
+    expect(read.statusCode).toBe(200);
+    expect(read.body).toContain('123-4567890-12');
+    expect(read.body).toContain('Ann Peeters');
+    expect(await t.ctx.db.selectFrom('bank_transactions').selectAll().execute()).toHaveLength(0);
+  });
+
   it('lists the first credits\' proposals and counts the rest, in French too', async () => {
     const credits = Array.from({ length: 130 }, (_, i) => ({ id: `M${i}`, amount: `${10 + i}.00`, name: `Payeur ${i}` }));
     const browser = await t.loginAs(['treasurer']);

@@ -13,6 +13,8 @@ export const importPreviewMessages = defineMessages({
     'import_preview.outcome': 'Outcome',
     'import_preview.auto': 'assigned automatically',
     'import_preview.review': 'to review',
+    'import_preview.read_again': 'Read this file again with these choices',
+    'import_preview.other_file': 'Or import another file',
   },
   fr: {
     'import_preview.proposals': 'Correspondances proposées pour les nouveaux crédits',
@@ -25,6 +27,8 @@ export const importPreviewMessages = defineMessages({
     'import_preview.outcome': 'Suite',
     'import_preview.auto': 'attribué automatiquement',
     'import_preview.review': 'à vérifier',
+    'import_preview.read_again': 'Relire ce fichier avec ces choix',
+    'import_preview.other_file': 'Ou importer un autre fichier',
   },
   nl: {
     'import_preview.proposals': 'Voorgestelde koppelingen voor de nieuwe ontvangsten',
@@ -37,5 +41,7 @@ export const importPreviewMessages = defineMessages({
     'import_preview.outcome': 'Gevolg',
     'import_preview.auto': 'automatisch toegewezen',
     'import_preview.review': 'na te kijken',
+    'import_preview.read_again': 'Dit bestand opnieuw lezen met deze keuzes',
+    'import_preview.other_file': 'Of een ander bestand importeren',
   },
 });

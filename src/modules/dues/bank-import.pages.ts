@@ -23,16 +23,32 @@ type Preview = Awaited<ReturnType<typeof previewImport>>;
 
 async function uploadForm(request: FastifyRequest, error?: string): Promise<SafeHtml> {
   const t = request.t;
-  const [accounts, profiles] = await Promise.all([listBankAccounts(request.ctx.db), csvProfileNames(request.ctx.db)]);
-  const opt = (v: string, label: string) => html`<option value="${v}">${label}</option>`;
   return html`${error ? html`<p class="errors" role="alert">${error}</p>` : ''}
 <form method="post" action="/bank/import" enctype="multipart/form-data">${csrfField(request)}
 <label for="f-file">${t('bank.file')} <span class="hint">${t('bank.file_hint')}</span></label><input type="file" id="f-file" name="file" required autofocus>
-<div class="filters"><label>${t('bank.format')} <select name="format">${opt('', t('bank.format_auto'))}${STATEMENT_FORMATS.map((f) => opt(f, f))}</select></label>
-<label>${t('bank.account')} <select name="account">${opt('', t('bank.account_from_file'))}${accounts.map((a) => opt(String(a.id), `${a.iban ?? a.number ?? a.id} (${a.currency})`))}</select></label>
-<label>${t('bank.profile')} <select name="profile">${opt('', t('bank.format_auto'))}${profiles.map((p) => opt(p, p))}</select></label>
-<label>${t('bank.qif_order')} <select name="qif_date_order">${opt('', t('bank.format_auto'))}${opt('dmy', 'DD/MM/YYYY')}${opt('mdy', 'MM/DD/YYYY')}${opt('ymd', 'YYYY/MM/DD')}</select></label></div>
+${await optionFields(request, {})}
 <div class="actions"><button>${t('bank.upload')}</button></div></form>`;
+}
+
+// The import's options (format, account, CSV profile, QIF date order), with the ones already chosen selected.
+async function optionFields(request: FastifyRequest, chosen: Record<string, string | undefined>): Promise<SafeHtml> {
+  const t = request.t;
+  const [accounts, profiles] = await Promise.all([listBankAccounts(request.ctx.db), csvProfileNames(request.ctx.db)]);
+  const opt = (name: string, v: string, label: string) => html`<option value="${v}"${chosen[name] === v && v ? html` selected` : ''}>${label}</option>`;
+  return html`<div class="filters"><label>${t('bank.format')} <select name="format">${opt('format', '', t('bank.format_auto'))}${STATEMENT_FORMATS.map((f) => opt('format', f, f))}</select></label>
+<label>${t('bank.account')} <select name="account">${opt('account', '', t('bank.account_from_file'))}${accounts.map((a) => opt('account', String(a.id), `${a.iban ?? a.number ?? a.id} (${a.currency})`))}</select></label>
+<label>${t('bank.profile')} <select name="profile">${opt('profile', '', t('bank.format_auto'))}${profiles.map((p) => opt('profile', p, p))}</select></label>
+<label>${t('bank.qif_order')} <select name="qif_date_order">${opt('qif_date_order', '', t('bank.format_auto'))}${opt('qif_date_order', 'dmy', 'DD/MM/YYYY')}${opt('qif_date_order', 'mdy', 'MM/DD/YYYY')}${opt('qif_date_order', 'ymd', 'YYYY/MM/DD')}</select></label></div>`;
+}
+
+// After a refusal the file stays uploaded: the same file read again with other options (the QIF date order the
+// refusal asked for, the account, the CSV profile), or another file.
+async function retryForms(request: FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string> }>, error: string): Promise<SafeHtml> {
+  const t = request.t;
+  return html`<p class="errors" role="alert">${error}</p>
+<form method="get" action="/bank/import/${request.params.id}">${await optionFields(request, request.query)}
+<div class="actions"><button autofocus>${t('import_preview.read_again')}</button></div></form>
+<h2>${t('import_preview.other_file')}</h2>${await uploadForm(request)}`;
 }
 
 /** The table of statements an import read (or would read). */
@@ -79,7 +95,7 @@ async function preview(request: FastifyRequest<{ Params: { id: string }; Queryst
     body = html`<p>${t('bank.preview_intro')}</p>${summaryTable(request, summary)}${proposalsTable(request, summary)}
 <form method="post" action="/bank/import/${upload.id}?${optionsQuery(request.query)}">${csrfField(request)}<div class="actions"><button autofocus>${t('bank.confirm_import')}</button><a class="button secondary" href="/bank">${t('form.cancel')}</a></div></form>`;
   } catch (error) {
-    body = await uploadForm(request, errorMessage(request, error));
+    body = await retryForms(request, errorMessage(request, error));
   }
   await sendPage(request, reply, { title: t('bank.preview_title'), body: html`<h1>${t('bank.preview_title')}</h1><p class="muted">${upload.filename}</p>${body}` });
 }
