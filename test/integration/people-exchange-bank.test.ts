@@ -127,11 +127,12 @@ forEachDialect('people exchange with IBANs', (open) => {
     for (const locale of ['en', 'fr', 'nl'] as const) {
       const file = await exportPeople(db, SYSTEM, 'csv', locale);
       const table = readCsv(file.body);
-      const headers = table.headers.slice(-2);
-      expect(headers).toEqual({ en: ['Payment reference', 'Known IBANs'], fr: ['Communication structurée', 'IBAN connus'], nl: ['Gestructureerde mededeling', 'Gekende IBAN’s'] }[locale]);
-      expect(table.rows.map((r) => r.cells.slice(-2))).toEqual([
-        [`'${referencesOf(ids.get('Anne Dupont')!).belgian}`, 'BE71096123456769 NL91ABNA0417164300'],
-        [`'${referencesOf(ids.get('Bob Grand')!).belgian}`, ''],
+      const headers = table.headers.slice(-3);
+      expect(headers).toEqual({ en: ['Payment reference', 'RF reference', 'Known IBANs'], fr: ['Communication structurée', 'Référence RF', 'IBAN connus'], nl: ['Gestructureerde mededeling', 'RF-referentie', 'Gekende IBAN’s'] }[locale]);
+      const [anne, bob] = [referencesOf(ids.get('Anne Dupont')!), referencesOf(ids.get('Bob Grand')!)];
+      expect(table.rows.map((r) => r.cells.slice(-3))).toEqual([
+        [`'${anne.belgian}`, anne.rf, 'BE71096123456769 NL91ABNA0417164300'],
+        [`'${bob.belgian}`, bob.rf, ''],
       ]);
       const again = await importPeople(db, IMPORTER, file.body, locale === 'en' ? {} : { map: { [table.headers[2]]: 'display_name' } });
       expect(again).toMatchObject({ errors: [], created: 0, unchanged: 2, ibans_added: 0 });

@@ -52,17 +52,17 @@ forEachDialect('people export', (open) => {
     const table = readCsv(response.rawPayload);
     expect(table.headers).toEqual(['ID', 'Type', 'Nom', 'Nom de tri', 'Adresses e-mail', 'Téléphone', 'Rue et numéro', 'Code postal', 'Localité', 'Pays',
       'Langue préférée', 'Étiquettes', 'Notes', "Date d'arrivée", 'Date de départ', 'Motif du départ', `Adhésion ${year}`,
-      'Communication structurée', 'IBAN connus']);
+      'Communication structurée', 'Référence RF', 'IBAN connus']);
     // The Belgian reference starts with "+": the CSV guards it against formulas with a leading apostrophe.
     expect(table.rows.map((r) => r.cells.slice(1))).toEqual([
       ['Organisation', "'=Les Amis", '', 'contact@amis.example', '', '', '', '', '', '', '', '', '', '2024-01-01', 'dissolved', '',
-        `'${referencesOf(ids.amis).belgian}`, ''],
+        `'${referencesOf(ids.amis).belgian}`, referencesOf(ids.amis).rf, ''],
       ['Personne physique', 'Hélène Dupont', 'Dupont, Hélène', 'helene@example.org, famille@example.org', '0470 12 34 56', "12 rue de l'Église", '4000', 'Liège', 'Belgique',
-        'fr', 'board, vpn', 'ligne 1\nligne 2; "citée"', '2019-03-02', '', '', 'Membre', `'${referencesOf(ids.helene).belgian}`, 'BE68539007547034 NL91ABNA0417164300'],
+        'fr', 'board, vpn', 'ligne 1\nligne 2; "citée"', '2019-03-02', '', '', 'Membre', `'${referencesOf(ids.helene).belgian}`, referencesOf(ids.helene).rf, 'BE68539007547034 NL91ABNA0417164300'],
     ]);
     const again = await importPeople(t.ctx.db, SYSTEM, response.rawPayload, { map: { Nom: 'display_name' } });
     expect(again).toMatchObject({ errors: [], created: 0, unchanged: 2, ibans_added: 0 });
-    expect(again.fields.slice(-3)).toEqual(['ignore', 'ignore', 'iban']);
+    expect(again.fields.slice(-4)).toEqual(['ignore', 'ignore', 'ignore', 'iban']);
   });
 
   it('builds an XLSX that exceljs reads and an ODS whose mimetype comes first', async () => {
@@ -78,7 +78,8 @@ forEachDialect('people export', (open) => {
     expect(sheet.getRow(3).getCell(17).value).toBe('Lid');
     expect(sheet.getRow(1).getCell(18).value).toBe('Gestructureerde mededeling');
     expect(sheet.getRow(3).getCell(18).value).toBe(referencesOf(ids.helene).belgian);
-    expect(sheet.getRow(3).getCell(19).value).toBe('BE68539007547034 NL91ABNA0417164300');
+    expect(sheet.getRow(3).getCell(19).value).toBe(referencesOf(ids.helene).rf);
+    expect(sheet.getRow(3).getCell(20).value).toBe('BE68539007547034 NL91ABNA0417164300');
     expect(sheet.getRow(2).getCell(18).value).toMatch(/^\+\+\+\d{3}\/\d{4}\/\d{5}\+\+\+$/);
     expect(sheet.rowCount).toBe(3);
 

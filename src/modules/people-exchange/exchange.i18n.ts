@@ -47,7 +47,7 @@ export const exchangeMessages = defineMessages({
     'exchange.format': 'Format', 'exchange.format.csv': 'CSV (UTF-8, comma-separated)', 'exchange.format.xlsx': 'Excel (XLSX)',
     'exchange.format.ods': 'OpenDocument (ODS, LibreOffice)', 'exchange.download': 'Download',
     'exchange.col.id': 'ID', 'exchange.col.membership': 'Membership {year}', 'exchange.sheet': 'People',
-    'exchange.col.reference': 'Payment reference', 'exchange.col.ibans': 'Known IBANs',
+    'exchange.col.reference': 'Payment reference', 'exchange.col.reference_rf': 'RF reference', 'exchange.col.ibans': 'Known IBANs',
     'exchange.more': '{count} more not shown.', 'exchange.address': 'Address',
   },
   fr: {
@@ -95,7 +95,7 @@ export const exchangeMessages = defineMessages({
     'exchange.format': 'Format', 'exchange.format.csv': 'CSV (UTF-8, séparé par des virgules)', 'exchange.format.xlsx': 'Excel (XLSX)',
     'exchange.format.ods': 'OpenDocument (ODS, LibreOffice)', 'exchange.download': 'Télécharger',
     'exchange.col.id': 'ID', 'exchange.col.membership': 'Adhésion {year}', 'exchange.sheet': 'Personnes',
-    'exchange.col.reference': 'Communication structurée', 'exchange.col.ibans': 'IBAN connus',
+    'exchange.col.reference': 'Communication structurée', 'exchange.col.reference_rf': 'Référence RF', 'exchange.col.ibans': 'IBAN connus',
     'exchange.more': 'Encore {count}, non affichés.', 'exchange.address': 'Adresse',
   },
   nl: {
@@ -143,7 +143,7 @@ export const exchangeMessages = defineMessages({
     'exchange.format': 'Formaat', 'exchange.format.csv': 'CSV (UTF-8, kommagescheiden)', 'exchange.format.xlsx': 'Excel (XLSX)',
     'exchange.format.ods': 'OpenDocument (ODS, LibreOffice)', 'exchange.download': 'Downloaden',
     'exchange.col.id': 'ID', 'exchange.col.membership': 'Lidmaatschap {year}', 'exchange.sheet': 'Personen',
-    'exchange.col.reference': 'Gestructureerde mededeling', 'exchange.col.ibans': 'Gekende IBAN’s',
+    'exchange.col.reference': 'Gestructureerde mededeling', 'exchange.col.reference_rf': 'RF-referentie', 'exchange.col.ibans': 'Gekende IBAN’s',
     'exchange.more': 'Nog {count}, niet getoond.', 'exchange.address': 'Adres',
   },
 });

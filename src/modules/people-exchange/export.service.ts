@@ -36,7 +36,7 @@ const LABELS: MessageKey[] = [
 
 /** The header line of the export, in one language. */
 export function exportHeaders(t: Translate, year: number): string[] {
-  return [...LABELS.map((key) => t(key)), t('exchange.col.membership', { year }), t('exchange.col.reference'), t('exchange.col.ibans')];
+  return [...LABELS.map((key) => t(key)), t('exchange.col.membership', { year }), t('exchange.col.reference'), t('exchange.col.reference_rf'), t('exchange.col.ibans')];
 }
 
 function exportRow(t: Translate, person: Person, status: string | undefined, ibans: string[] | undefined): Cell[] {
@@ -45,7 +45,7 @@ function exportRow(t: Translate, person: Person, status: string | undefined, iba
     person.phone, person.street, person.postal_code, person.city, person.country, person.language, person.tags.join(', '),
     person.notes, person.joined_on, person.left_on, person.left_reason,
     status ? t(`memberships.status.${status}` as MessageKey) : null,
-    referencesOf(person.id).belgian, ibans?.length ? ibans.join(' ') : null,
+    referencesOf(person.id).belgian, referencesOf(person.id).rf, ibans?.length ? ibans.join(' ') : null,
   ];
 }
 

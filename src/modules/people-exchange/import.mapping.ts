@@ -70,7 +70,7 @@ const LABEL_FIELDS: [string, ImportField][] = [
 ];
 
 /** The export's own extra columns: its IBANs come back as IBANs, its payment reference (derived from the id) is skipped. */
-const EXPORT_FIELDS: [string, ImportField][] = [['exchange.col.ibans', 'iban'], ['exchange.col.reference', 'ignore']];
+const EXPORT_FIELDS: [string, ImportField][] = [['exchange.col.ibans', 'iban'], ['exchange.col.reference', 'ignore'], ['exchange.col.reference_rf', 'ignore']];
 
 const EXACT: Map<string, ImportField> = buildExact();
 
