@@ -21,7 +21,7 @@ export function pager(t: Translate, path: string, query: Record<string, unknown>
   };
   const pages = Math.max(1, Math.ceil(info.total / info.perPage));
   const where = info.exact
-    ? html`${t('page.of', { page: info.page, pages })} · ${t('page.results', { count: info.total })}`
+    ? html`${t('page.of', { page: info.page, pages })} · ${t(info.total === 1 ? 'page.result_one' : 'page.results', { count: info.total })}`
     : html`${t('page.number', { page: info.page })} · ${t('page.results_over', { count: info.total })}`;
   return html`<nav class="pager" aria-label="${t('page.navigation')}">
 ${info.page > 1 ? html`<a href="${link(info.page - 1)}" rel="prev">${t('page.previous')}</a>` : ''}

@@ -71,7 +71,7 @@ forEachDialectCli('bank commands', (database) => {
     const paid = listed.find((t: { identity: string }) => t.identity === 'CLI-1');
     expect(paid.allocations).toMatchObject([{ person_id: 1, status: 'auto', kind: 'dues' }]);
     const status = await run(['dues', 'status', '--year', '2026']);
-    expect(status.out).toMatch(/^Paid\s+Alice Verhoeven\s+25\.00 EUR$/m);
+    expect(status.out).toMatch(/^Paid\s+#\d+ Alice Verhoeven\s+\+\+\+900\/0000\/\d{5}\+\+\+\s+25\.00 EUR$/m);
   });
 
   it('writes nothing on a dry run, and refuses a broken file in the LANG language, changing nothing', async () => {

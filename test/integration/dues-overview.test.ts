@@ -109,9 +109,9 @@ forEachDialect('dues overview', (open) => {
       let text = '';
       const out = { write: (chunk: string) => { text += chunk; return true; } } as unknown as NodeJS.WritableStream;
       await status?.run({ ctx: t.ctx, values: { year: '2026' }, positionals: [], principal: undefined as never, actor: SYSTEM, out, err: out, stdin: undefined as never });
-      expect(text).toMatch(/Dispensé\s+Dirk Peeters/);
-      expect(text).toMatch(/Payé sous le minimum \(pas membre\)\s+Carla Dubois/);
-      expect(text).toMatch(/Pas encore payé\s+Bob Newcomer/);
+      expect(text).toMatch(/Dispensé\s+#\d+ Dirk Peeters\s+\+\+\+900\/0000\/\d{5}\+\+\+/);
+      expect(text).toMatch(/Payé sous le minimum \(pas membre\)\s+#\d+ Carla Dubois/);
+      expect(text).toMatch(/Pas encore payé\s+#\d+ Bob Newcomer/);
       expect(text).toMatch(/Total Cotisation: 55,00/);
       expect(text).not.toMatch(/\b(paid|lapsed|total)\b/);
     } finally {
@@ -165,9 +165,9 @@ forEachDialect('dues overview', (open) => {
 
     const browser = await t.loginAs(['treasurer']);
     await browser.get('/dues/policy');
-    const saved = await browser.post('/dues/policy', { mode: 'any', minimum_cents: '0', grace_days: '0', early_weeks: '0' });
+    const saved = await browser.post('/dues/policy', { mode: 'any', minimum: '0', grace_days: '0', early_weeks: '0' });
     expect(saved.statusCode).toBe(303);
-    expect((await browser.get('/dues/policy')).body).toContain('Dues policy saved; 1 memberships changed.');
+    expect((await browser.get('/dues/policy')).body).toContain('Dues policy saved; memberships changed: 1.');
     expect(await getMembership(db, carla, 2026)).toMatchObject({ status: 'member', source: 'payment', changed_on: '2026-02-01' });
     expect((await historyOf(db, 'person', carla)).filter((e) => e.action === 'membership.derived')).toHaveLength(1);
     expect((await statuses(db, 2026))['Carla Dubois']).toBe('paid');
@@ -197,9 +197,9 @@ forEachDialect('dues overview', (open) => {
 
     const browser = await t.loginAs(['treasurer']);
     await browser.get('/dues/policy');
-    const saved = await browser.post('/dues/policy', { mode: 'any', minimum_cents: '0', grace_days: '0', early_weeks: '4' });
+    const saved = await browser.post('/dues/policy', { mode: 'any', minimum: '', grace_days: '0', early_weeks: '4' });
     expect(saved.statusCode).toBe(303);
-    expect((await browser.get('/dues/policy')).body).toContain('Dues policy saved; 2 memberships changed.'); // Hugo's 2025 gone, his 2026 made
+    expect((await browser.get('/dues/policy')).body).toContain('Dues policy saved; memberships changed: 2.'); // Hugo's 2025 gone, his 2026 made
     expect(await yearsOf(hugo)).toEqual([{ fiscal_year: 2026, status: 'auto' }]);
     expect(await getMembership(db, hugo, 2026)).toMatchObject({ status: 'member', source: 'payment', changed_on: '2025-12-20' });
     expect(await getMembership(db, hugo, 2025)).toBeNull();
@@ -241,5 +241,87 @@ forEachDialect('dues overview', (open) => {
     expect(content).toContain('<text:p>Carla Dubois</text:p>');
     expect(content).toContain('<text:p>Betaald onder het minimum (geen lid)</text:p>');
     expect(content).toContain('<text:p>Vrijgesteld</text:p>');
+  });
+  it('moves the matcher\'s dues and re-derives memberships when the fiscal year start month changes (API and settings page), audited', async () => {
+    const db = t.ctx.db;
+    const hugo = await person(db, 'Hugo March');
+    const ines = await person(db, 'Ines Chosen');
+    await importAndAllocate(db, SYSTEM, camt054([{ id: 'F1', amount: '25.00', ref: personReference(hugo), name: 'HUGO MARCH', date: '2026-03-10' }]), { filename: 'march.xml' });
+    await pay(db, ines, '2026-03-12', 2500, 2026); // the treasurer's chosen year stays
+    const yearOf = async (personId: number) => (await db.selectFrom('allocations').select('fiscal_year').where('person_id', '=', personId).executeTakeFirstOrThrow()).fiscal_year;
+    expect(await getMembership(db, hugo, 2026)).toMatchObject({ status: 'member', source: 'payment' });
+
+    const admin = await t.tokenFor(['admin']);
+    const put = await t.api(admin, 'PUT', '/api/v1/settings', { collective_name: 'Ruche', fiscal_year_start_month: 9, registration_open: false });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({ fiscal_year_start_month: 9, memberships_changed: 2 }); // Hugo's 2026 gone, his 2025 made
+    expect(await yearOf(hugo)).toBe(2025); // March 2026 is in the fiscal year 2025-2026
+    expect(await getMembership(db, hugo, 2025)).toMatchObject({ status: 'member', source: 'payment', changed_on: '2026-03-10' });
+    expect(await getMembership(db, hugo, 2026)).toBeNull();
+    expect(await yearOf(ines)).toBe(2026);
+    const year2025 = await duesOverview(db, 2025);
+    expect(year2025.lines.filter((l) => l.status === 'paid').map((l) => [l.display_name, l.amount_cents])).toEqual([['Hugo March', 2500]]);
+    expect(year2025.totals.find((x) => x.kind === 'dues')).toMatchObject({ amount_cents: 2500, count: 1 }); // totals agree with the lines
+    const audited = (await historyOf(db, 'settings', 'collective')).find((e) => e.action === 'dues.years_recomputed');
+    expect(audited).toMatchObject({ before: { fiscal_year_start_month: 1 }, after: { fiscal_year_start_month: 9, moved: 1 } });
+
+    const browser = await t.loginAs(['admin']);
+    await browser.get('/settings');
+    expect((await browser.post('/settings', { collective_name: 'Ruche', fiscal_year_start_month: '1' })).statusCode).toBe(303);
+    expect((await browser.get('/settings')).body).toContain('dues moved to the fiscal year they now fall in; memberships changed: 2.');
+    expect(await yearOf(hugo)).toBe(2026);
+    expect(await getMembership(db, hugo, 2026)).toMatchObject({ status: 'member' });
+    expect(await getMembership(db, hugo, 2025)).toBeNull();
+    expect((await t.api(admin, 'PUT', '/api/v1/settings', { collective_name: 'Other name', fiscal_year_start_month: 1, registration_open: false })).json()).not.toHaveProperty('memberships_changed');
+  });
+
+  it('counts the dues totals by fiscal year, as the lines: a payment in the last weeks counts in the next year\'s total', async () => {
+    const db = t.ctx.db;
+    await updateDuesPolicy(db, SYSTEM, { mode: 'any', early_weeks: 4 });
+    const hugo = await person(db, 'Hugo Early');
+    const alice = await person(db, 'Alice Late');
+    await pay(db, hugo, '2025-12-20', 2000); // counts for 2026
+    await pay(db, alice, '2026-03-01', 2500);
+    await pay(db, alice, '2026-12-28', 3000); // counts for 2027
+    const overview = await duesOverview(db, 2026);
+    const paidLines = overview.lines.reduce((sum, l) => sum + l.amount_cents, 0);
+    expect(paidLines).toBe(4500);
+    expect(overview.totals.filter((x) => x.kind === 'dues')).toEqual([{ kind: 'dues', category: null, currency: 'EUR', amount_cents: 4500, count: 2 }]);
+    const browser = await t.loginAs(['treasurer']);
+    expect((await browser.get('/dues/2026')).body).toMatch(/<td>Dues<\/td><td><\/td><td>2<\/td><td>€45\.00<\/td>|<td>Dues<\/td><td><\/td><td>2<\/td><td>45\.00/);
+  });
+
+  it('tells namesakes apart by id and payment reference in the exports, and heads the totals block', async () => {
+    const db = t.ctx.db;
+    const first = await person(db, 'Jean Dupont');
+    const second = await person(db, 'Jean Dupont');
+    await pay(db, first, '2026-02-01', 2000);
+    await pay(db, second, '2026-02-02', 2500);
+    const browser = await t.loginAs(['treasurer']);
+    const csv = (await browser.get('/dues/2026/export.csv')).body.replace(/^\uFEFF/, '');
+    const lines = csv.split(/\r?\n/);
+    expect(lines[0]).toContain('Person id');
+    expect(lines[0]).toContain('Payment reference');
+    // Two "Jean Dupont, Paid" rows, told apart by their ids and references (a cell starting with + is quoted against formulas).
+    const row = (id: number) => new RegExp(`^Jean Dupont,Paid,\\d+,[\\d-]+,${id},'\\+\\+\\+900/0000/${personReference(id).slice(7, 12)}\\+\\+\\+$`);
+    expect(lines.filter((l) => l.startsWith('Jean Dupont'))).toEqual([expect.stringMatching(row(first)), expect.stringMatching(row(second))]);
+    const header = lines.findIndex((l) => l.startsWith('Totals,'));
+    expect(lines[header]).toBe('Totals,Category,Amount,Number of payments,Currency');
+    expect(lines[header + 1]).toBe('Dues,,45,2,EUR');
+  });
+
+  it('takes the minimum as money on the policy page and shows it back as money', async () => {
+    const db = t.ctx.db;
+    const browser = await t.loginAs(['treasurer']);
+    await browser.get('/dues/policy');
+    expect((await browser.post('/dues/policy', { mode: 'minimum', minimum: '20,50', grace_days: '0', early_weeks: '0' })).statusCode).toBe(303);
+    expect((await db.selectFrom('settings').select('value').where('key', '=', 'dues_policy').executeTakeFirstOrThrow()).value).toContain('"minimum_cents":2050');
+    const page = (await browser.get('/dues/policy')).body;
+    expect(page).toContain('value="20.50"');
+    expect(page).toContain('An amount in EUR');
+    expect(page).not.toContain('cents');
+    const refused = await browser.post('/dues/policy', { mode: 'minimum', minimum: '20 euros', grace_days: '0', early_weeks: '0' });
+    expect(refused.statusCode).toBe(422);
+    expect((await db.selectFrom('settings').select('value').where('key', '=', 'dues_policy').executeTakeFirstOrThrow()).value).toContain('"minimum_cents":2050');
   });
 });

@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/actor.js';
 import { historyOf } from '../../src/modules/audit/audit.service.js';
 import { decideAllocation } from '../../src/modules/dues/allocation.service.js';
+import { addPersonIban } from '../../src/modules/dues/person-payments.service.js';
 import { personReference } from '../../src/modules/dues/matcher.js';
 import { importAndAllocate, reviewQueue, undoLastDecision } from '../../src/modules/dues/review.service.js';
 import { addRule } from '../../src/modules/dues/rules.service.js';
@@ -12,10 +13,14 @@ import { getMembership } from '../../src/modules/memberships/memberships.service
 import { createPerson } from '../../src/modules/people/people.service.js';
 import type { Db } from '../../src/storage/database.js';
 import { type Credit, camt054 } from '../fixtures/camt054.js';
+import { startTestApp } from '../helpers/app.js';
 import { forEachDialect } from '../helpers/dialects.js';
 
 const MARIE_IBAN = 'BE62510007547061';
 const SHARED_IBAN = 'BE71096123456769';
+const SOPHIE_IBAN = 'BE40123456572063';
+const PEETERS_IBAN = 'BE43068999999501';
+const DUPONT_IBAN = MARIE_IBAN;
 
 let files = 0;
 function importCredits(db: Db, credits: Credit[]) {
@@ -123,7 +128,7 @@ forEachDialect('matching and learning through imports', (open) => {
     expect(await ibansOf(db)).toEqual([{ person_id: anne, iban: SHARED_IBAN, source: 'learned' }]);
   });
 
-  it('remembers a payer who paid for someone unknown to the register, and next year gives that payer\'s neutral transfer to the same person', async () => {
+  it('remembers a payer who paid for someone unknown to the register as a payer only: next year proposed, and trusted once a treasurer confirms it', async () => {
     const { db } = await open();
     const jean = (await createPerson(db, SYSTEM, { display_name: 'Jean Peeters' })).id;
     const ann = (await createPerson(db, SYSTEM, { display_name: 'Ann Smith' })).id;
@@ -133,13 +138,22 @@ forEachDialect('matching and learning through imports', (open) => {
     ]);
     expect(first).toMatchObject({ automatic: 2, toReview: 0 });
     // Only the payer who paid for someone else is learned, not every automatic match.
-    expect(await ibansOf(db)).toEqual([{ person_id: jean, iban: MARIE_IBAN, source: 'learned' }]);
-    expect(await ibanHistory(db, jean)).toEqual([['person.iban_learned', { iban: MARIE_IBAN, source: 'learned' }]]);
+    expect(await ibansOf(db)).toEqual([{ person_id: jean, iban: MARIE_IBAN, source: 'payer' }]);
+    expect(await ibanHistory(db, jean)).toEqual([['person.iban_learned', { iban: MARIE_IBAN, source: 'payer' }]]);
 
     const next = await importCredits(db, [{ id: 'Y3', amount: '25.00', name: 'Marie Dubois', iban: MARIE_IBAN, text: 'cotisation 2027', date: '2027-02-03' }]);
-    expect(next).toMatchObject({ automatic: 1, toReview: 0 });
-    expect(await allocationsOf(db, 'Y3')).toMatchObject([{ person_id: jean, status: 'auto', matched_by: 'iban', fiscal_year: 2027 }]);
+    expect(next).toMatchObject({ automatic: 0, toReview: 1 });
+    const [y3] = await allocationsOf(db, 'Y3');
+    expect(y3).toMatchObject({ person_id: jean, status: 'to_review', matched_by: 'iban', fiscal_year: 2027 });
+    expect(JSON.parse(y3.reason_json)).toMatchObject({ key: 'dues.reason.iban_payer' });
+    expect(await getMembership(db, jean, 2027)).toBeNull();
+
+    // The treasurer confirms: the payer becomes a learned IBAN, trusted from then on.
+    await decideAllocation(db, SYSTEM, await transactionId(db, 'Y3'), { shares: [{ person_id: jean, amount_cents: 2500, kind: 'dues', category: null }] });
+    expect(await ibansOf(db)).toEqual([{ person_id: jean, iban: MARIE_IBAN, source: 'learned' }]);
     expect(await getMembership(db, jean, 2027)).toMatchObject({ status: 'member' });
+    expect(await importCredits(db, [{ id: 'Y4', amount: '25.00', name: 'Marie Dubois', iban: MARIE_IBAN, text: 'cotisation 2028', date: '2028-02-03' }])).toMatchObject({ automatic: 1, toReview: 0 });
+    expect(await allocationsOf(db, 'Y4')).toMatchObject([{ person_id: jean, status: 'auto', matched_by: 'iban', fiscal_year: 2028 }]);
   });
 
   it('when the payer is a person of the register, next year their neutral transfer waits for review proposing the one they paid for', async () => {
@@ -168,7 +182,7 @@ forEachDialect('matching and learning through imports', (open) => {
     ]);
     expect(first).toMatchObject({ automatic: 2, toReview: 0 });
     expect(await allocationsOf(db, 'L1')).toMatchObject([{ person_id: emma, status: 'auto' }]);
-    expect(await ibansOf(db)).toEqual([{ person_id: emma, iban: SHARED_IBAN, source: 'learned' }]);
+    expect(await ibansOf(db)).toEqual([{ person_id: emma, iban: SHARED_IBAN, source: 'payer' }]);
 
     const next = await importCredits(db, [{ id: 'L3', amount: '25.00', name: 'Jan Lambert', iban: SHARED_IBAN, text: 'cotisation', date: '2027-02-03' }]);
     expect(next).toMatchObject({ automatic: 0, toReview: 1 });
@@ -176,6 +190,59 @@ forEachDialect('matching and learning through imports', (open) => {
     expect(item.allocations).toMatchObject([{ person_id: emma, status: 'to_review' }]);
     expect(item.allocations[0].alternatives.map((p) => p.id)).toEqual([jan]);
     expect(await getMembership(db, jan, 2027)).toBeNull();
+  });
+
+  it('a payer seen paying for someone is not trusted for their own later payment, even by their initial, and the person page says so', async () => {
+    const storage = await open();
+    const { db } = storage;
+    const alice = (await createPerson(db, SYSTEM, { display_name: 'Alice Martin' })).id;
+    const sophie = (await createPerson(db, SYSTEM, { display_name: 'Sophie Lambert' })).id;
+    await importCredits(db, [{ id: 'S1', amount: '25.00', name: 'SOPHIE LAMBERT', iban: SOPHIE_IBAN, ref: personReference(alice), date: '2026-02-03' }]);
+    expect(await allocationsOf(db, 'S1')).toMatchObject([{ person_id: alice, status: 'auto', matched_by: 'reference' }]);
+    expect(await ibansOf(db)).toEqual([{ person_id: alice, iban: SOPHIE_IBAN, source: 'payer' }]);
+
+    const next = await importCredits(db, [{ id: 'S2', amount: '25.00', name: 'LAMBERT S', iban: SOPHIE_IBAN, text: 'lidgeld', date: '2026-03-03' }]);
+    expect(next).toMatchObject({ automatic: 0, toReview: 1 });
+    const [item] = (await reviewQueue(db)).items;
+    expect(item.allocations).toMatchObject([{ person_id: alice, status: 'to_review' }]);
+    expect(item.allocations[0].alternatives.map((p) => p.id)).toEqual([sophie]);
+
+    const t = await startTestApp(storage);
+    try {
+      const browser = await t.loginAs(['treasurer']);
+      const page = await browser.get(`/people/${alice}/payments`);
+      expect(page.body).toContain('seen paying for this person (not confirmed: only proposed)');
+      expect(page.body).not.toContain('learned from a confirmed payment');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a known IBAN does not beat a communication naming someone else, homonyms or several people', async () => {
+    const { db } = await open();
+    const luc = (await createPerson(db, SYSTEM, { display_name: 'Luc Peeters' })).id;
+    const jean = (await createPerson(db, SYSTEM, { display_name: 'Jean Dupont' })).id;
+    const namesake = (await createPerson(db, SYSTEM, { display_name: 'Jean Dupont' })).id;
+    await addPersonIban(db, SYSTEM, luc, PEETERS_IBAN);
+    await addPersonIban(db, SYSTEM, jean, DUPONT_IBAN);
+    const result = await importCredits(db, [
+      { id: 'P1', amount: '25.00', name: 'PEETERS ANNE', iban: PEETERS_IBAN, text: 'cotisation Emma Peeters' },
+      { id: 'P2', amount: '50.00', name: 'PEETERS ANNE', iban: PEETERS_IBAN, text: 'cotisation Luc et Emma Peeters' },
+      { id: 'P3', amount: '25.00', name: 'DUPONT JEAN', iban: DUPONT_IBAN, text: 'cotisation pour mon fils Jean Dupont, Namur' },
+      { id: 'P4', amount: '25.00', name: 'PEETERS ANNE', iban: PEETERS_IBAN, text: 'lidgeld 2026' },
+      { id: 'P5', amount: '25.00', name: 'DUPONT JEAN', iban: DUPONT_IBAN, text: 'cotisation' },
+    ]);
+    expect(result).toMatchObject({ automatic: 2, toReview: 3 });
+    const [p1] = await allocationsOf(db, 'P1');
+    expect(p1).toMatchObject({ person_id: luc, status: 'to_review' });
+    expect(JSON.parse(p1.reason_json)).toMatchObject({ key: 'dues.reason.someone_else_named' });
+    expect(await allocationsOf(db, 'P2')).toMatchObject([{ person_id: luc, status: 'to_review' }]);
+    const [p3] = await allocationsOf(db, 'P3');
+    expect(p3).toMatchObject({ person_id: null, status: 'to_review' });
+    expect(JSON.parse(p3.reason_json)).toMatchObject({ key: 'dues.reason.homonyms', alternatives: [jean, namesake] });
+    expect(await allocationsOf(db, 'P4')).toMatchObject([{ person_id: luc, status: 'auto', matched_by: 'iban' }]);
+    expect(await allocationsOf(db, 'P5')).toMatchObject([{ person_id: jean, status: 'auto', matched_by: 'iban' }]);
+    expect(await getMembership(db, namesake, 2026)).toBeNull();
   });
 
   it("puts first, among namesakes, the one whose usual dues amount the credit has", async () => {

@@ -43,7 +43,7 @@ forEachDialect('review pages', (open) => {
     const review = await browser.get('/bank/review');
     expect(review.body).toContain('<option value="donation" selected>');
     expect(review.body).not.toContain('<option value="dues" selected>');
-    expect(review.body).toContain(`<option value="${bob.id}" selected>Bob Martin #${bob.id}</option>`);
+    expect(review.body).toContain(`<option value="${bob.id}" selected>Bob Martin #${bob.id} · `);
     expect(review.body).toContain('value="50.00"');
     const decided = await browser.post(`/bank/transactions/${txId}/allocations`, formAsShown(review.body, txId));
     expect(decided.statusCode).toBe(303);
@@ -63,7 +63,7 @@ forEachDialect('review pages', (open) => {
 
     const page = await browser.get(`/bank/transactions/${txId}?q=Claes`);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain(`<option value="${bert.id}">Bert Claes #${bert.id}</option>`);
+    expect(page.body).toContain(`<option value="${bert.id}">Bert Claes #${bert.id} · `);
     const decided = await browser.post(`/bank/transactions/${txId}/allocations`, { ...formAsShown(page.body, txId), s0_person: String(bert.id) });
     expect(decided.statusCode).toBe(303);
     expect(decided.headers.location).toBe(`/bank/transactions/${txId}`);
@@ -112,7 +112,7 @@ forEachDialect('review pages', (open) => {
     expect(refused.body).toContain('The shares must add up to the amount of the movement.');
     expect(refused.body).toContain('value="20,00"');
     expect(refused.body).toContain('value="serveur"');
-    expect(refused.body).toContain(`<option value="${bert.id}" selected>Bert Claes #${bert.id}</option>`);
+    expect(refused.body).toContain(`<option value="${bert.id}" selected>Bert Claes #${bert.id} · `);
     expect(await allocations(txId)).toEqual([expect.objectContaining({ person_id: null, status: 'to_review' })]);
 
     const done = await browser.post(`/bank/transactions/${txId}/allocations`, { ...shares, s1_amount: '5.01' });
@@ -148,5 +148,22 @@ forEachDialect('review pages', (open) => {
     const person = await browser.get(`/people/${carla.id}`);
     expect(person.body).toContain(formatted);
     expect(person.body).toMatch(/RF\d\d/);
+  });
+  it('tells namesakes apart among the candidates (id, payment reference, city or first e-mail), in valid HTML', async () => {
+    const first = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Jean Dupont', city: 'Liège' });
+    const second = await createPerson(t.ctx.db, SYSTEM, { display_name: 'Jean Dupont', emails: ['jean.dupont@example.org'] });
+    const txId = await importOne({ id: 'H1', amount: '25.00', name: 'Jean Dupont', text: 'cotisation' });
+    expect((await allocations(txId))[0]).toMatchObject({ status: 'to_review' });
+    const browser = await t.loginAs(['treasurer']);
+    const ref = (id: number) => { const d = personReference(id); return `+++${d.slice(0, 3)}/${d.slice(3, 7)}/${d.slice(7)}+++`; };
+    for (const url of ['/bank/review', `/bank/transactions/${txId}`]) {
+      const body = unescape((await browser.get(url)).body);
+      expect(body).toContain(`Jean Dupont #${first.id}</a> (${ref(first.id)} · Liège)`);
+      expect(body).toContain(`Jean Dupont #${second.id}</a> (${ref(second.id)} · jean.dupont@example.org)`);
+      expect(body).toContain(`>Jean Dupont #${first.id} · ${ref(first.id)} · Liège</option>`);
+      expect(body).not.toMatch(/<p>(?:(?!<\/p>)[\s\S])*<div/); // no block inside a paragraph
+      expect(body).toContain('an empty fiscal year records the one the dues policy gives today');
+      if (url === '/bank/review') expect(body).toContain('· 1 result</span>'); // not "1 results"
+    }
   });
 });

@@ -20,14 +20,21 @@ import type { Directory, MatchProposal } from './matcher.types.js';
 type Transaction = Awaited<ReturnType<typeof transactionsByIds>>[number];
 type Rule = Awaited<ReturnType<typeof repo.selectRules>>[number];
 
-/** Loads what the matcher knows (live people, their references, learned IBANs, usual dues amounts) once for a batch of movements. */
+/** Loads what the matcher knows (live people, their references, known IBANs and payers seen, usual dues amounts) once for a batch of movements. */
 export async function loadDirectory(db: Db): Promise<Directory> {
   const [people, personIbans, amounts] = await Promise.all([repo.selectDirectoryPeople(db), repo.selectPersonIbans(db), usualAmountsOf(db)]);
   const ibans = new Map<string, number[]>();
-  for (const { iban, person_id } of personIbans) ibans.set(iban, [...(ibans.get(iban) ?? []), person_id]);
+  const payers = new Map<string, number[]>();
+  for (const { iban, person_id, source } of personIbans) {
+    const known = source === 'payer' ? payers : ibans;
+    const ids = known.get(iban);
+    if (ids) ids.push(person_id);
+    else known.set(iban, [person_id]);
+  }
   return {
     people: people.map((p) => ({ id: p.id, kind: p.kind, displayName: p.display_name, sortName: p.sort_name, reference: personReference(p.id), usualAmounts: amounts.get(p.id) ?? [] })),
     ibans,
+    payers,
   };
 }
 
@@ -106,7 +113,8 @@ export async function saveAllocations(db: Db, proposed: ProposedAllocations[], i
     if (rows.every((r) => r.status === 'auto')) automatic++;
     for (const r of rows) if (r.status === 'auto' && r.person_id && r.kind === 'dues' && r.fiscal_year) touch(context.touched, r.person_id, r.fiscal_year);
     const iban = payerIbans.get(rows);
-    if (iban !== undefined) learnOnce(context, learned, { person_id: rows[0].person_id as number, iban, source: 'learned', created_at: now });
+    // Seen paying for the person in a match nobody confirmed: remembered as a payer, proposed next time, never trusted.
+    if (iban !== undefined) learnOnce(context, learned, { person_id: rows[0].person_id as number, iban, source: 'payer', created_at: now });
   }
   const rows: NewAllocation[] = [];
   proposed.forEach((made, i) => {
@@ -133,7 +141,8 @@ async function rememberIbans(db: Db, actor: Actor, learned: LearnedIban[]): Prom
   await recordChanges(db, actor, learned.map((l) => ({ action: 'person.iban_learned', entityType: 'person', entityId: l.person_id, after: { iban: l.iban, source: l.source } })));
 }
 
-type LearnedIban = { person_id: number; iban: string; source: 'learned'; created_at: string };
+// 'learned' from a treasurer's decision; 'payer' from an automatic match of someone paying for another.
+type LearnedIban = { person_id: number; iban: string; source: 'learned' | 'payer'; created_at: string };
 
 // Words that say a credit is for something else than dues; words that say it is dues after all.
 const OTHER_PURPOSES: [string, RegExp][] = [

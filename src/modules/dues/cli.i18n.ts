@@ -5,7 +5,7 @@ export const duesCliMessages = defineMessages({
   en: {
     'dues_cli.file_missing': 'no such file.',
     'dues_cli.file_not_readable': 'this file cannot be read (a folder, or no permission).',
-    'dues_cli.rule_added': 'Rule {id} added; {applied} movements of the review queue categorised.',
+    'dues_cli.rule_added': 'Rule {id} added; movements of the review queue categorised: {applied}.',
     'dues_cli.profile_saved': 'Profile "{name}" saved; use it with: ruche bank import FILE --profile "{name}"',
     'dues_cli.file_summary': '{file} ({format}): {added} added, {duplicates} duplicates skipped, {automatic} matched automatically, {toReview} to review',
     'dues_cli.file_summary_dry': '{file} ({format}): {added} added, {duplicates} duplicates skipped, {automatic} matched automatically, {toReview} to review (dry run: nothing written)',
@@ -42,7 +42,7 @@ export const duesCliMessages = defineMessages({
   fr: {
     'dues_cli.file_missing': 'fichier introuvable.',
     'dues_cli.file_not_readable': 'ce fichier ne peut être lu (un dossier, ou pas la permission).',
-    'dues_cli.rule_added': 'Règle {id} ajoutée ; {applied} mouvements à vérifier catégorisés.',
+    'dues_cli.rule_added': 'Règle {id} ajoutée ; mouvements à vérifier catégorisés : {applied}.',
     'dues_cli.profile_saved': 'Profil « {name} » enregistré ; utilisez-le avec : ruche bank import FICHIER --profile "{name}"',
     'dues_cli.file_summary': '{file} ({format}) : {added} ajoutés, {duplicates} doublons ignorés, {automatic} rapprochés automatiquement, {toReview} à vérifier',
     'dues_cli.file_summary_dry': '{file} ({format}) : {added} ajoutés, {duplicates} doublons ignorés, {automatic} rapprochés automatiquement, {toReview} à vérifier (essai : rien n’est enregistré)',
@@ -79,7 +79,7 @@ export const duesCliMessages = defineMessages({
   nl: {
     'dues_cli.file_missing': 'bestand niet gevonden.',
     'dues_cli.file_not_readable': 'dit bestand kan niet gelezen worden (een map, of geen toestemming).',
-    'dues_cli.rule_added': 'Regel {id} toegevoegd; {applied} na te kijken verrichtingen gecategoriseerd.',
+    'dues_cli.rule_added': 'Regel {id} toegevoegd; na te kijken verrichtingen gecategoriseerd: {applied}.',
     'dues_cli.profile_saved': 'Profiel "{name}" bewaard; gebruik het met: ruche bank import BESTAND --profile "{name}"',
     'dues_cli.file_summary': '{file} ({format}): {added} toegevoegd, {duplicates} dubbels overgeslagen, {automatic} automatisch gekoppeld, {toReview} na te kijken',
     'dues_cli.file_summary_dry': '{file} ({format}): {added} toegevoegd, {duplicates} dubbels overgeslagen, {automatic} automatisch gekoppeld, {toReview} na te kijken (proef: niets opgeslagen)',

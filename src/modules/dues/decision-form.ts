@@ -98,7 +98,8 @@ export function decisionFromForm(fields: Record<string, unknown>, amount: number
 
 /** What the form offers: the people to choose from, where it posts, where to go after, and whether to focus it. */
 export interface FormOptions {
-  people: { id: number; display_name: string }[];
+  /** `detail` (payment reference, city or e-mail) tells namesakes apart in the list. */
+  people: { id: number; display_name: string; detail?: string }[];
   next: string;
   errors?: Record<string, string>;
   autofocus?: boolean;
@@ -108,7 +109,7 @@ function shareFieldset(request: FastifyRequest, tx: FormMovement, row: ShareRow,
   const t = request.t;
   const id = (name: string) => `t${tx.id}-s${i}-${name}`;
   const invalid = (name: string) => (o.errors?.[`s${i}_${name}`] ? html` aria-invalid="true"` : '');
-  const people = html`${o.people.map((p) => html`<option value="${p.id}"${String(p.id) === row.person ? html` selected` : ''}>${p.display_name} #${p.id}</option>`)}`;
+  const people = html`${o.people.map((p) => html`<option value="${p.id}"${String(p.id) === row.person ? html` selected` : ''}>${p.display_name} #${p.id}${p.detail ? ` · ${p.detail}` : ''}</option>`)}`;
   const kinds = html`${row.kind && (ALLOCATION_KINDS as readonly string[]).includes(row.kind) ? '' : html`<option value="" selected>${t('review_ui.choose_kind')}</option>`}${ALLOCATION_KINDS.map((k) => html`<option value="${k}"${row.kind === k ? html` selected` : ''}>${t(`dues.kind.${k}` as MessageKey)}</option>`)}`;
   return html`<fieldset class="filters"><legend>${t('review_ui.share', { n: i + 1 })}</legend>
 <label for="${id('person')}">${t('review_ui.person')}</label> <select id="${id('person')}" name="s${i}_person"${i === 0 && o.autofocus ? html` autofocus` : ''}${invalid('person')}><option value="">${t('review_ui.nobody')}</option>${people}</select>

@@ -120,7 +120,8 @@ const duesStatus: Command = {
       const locale = cliLocale();
       const sum = (minor: number, currency: string) => formatMoney(minor, currency, locale);
       const width = Math.max(0, ...overview.lines.map((l) => t(locale, DUES_STATUS_LABELS[l.status]).length));
-      for (const l of overview.lines) println(out, `${t(locale, DUES_STATUS_LABELS[l.status]).padEnd(width)}  ${l.display_name.padEnd(32)} ${sum(l.amount_cents, l.currency).padStart(14)}`);
+      // The id and payment reference tell namesakes apart.
+      for (const l of overview.lines) println(out, `${t(locale, DUES_STATUS_LABELS[l.status]).padEnd(width)}  ${`#${l.person_id}`.padStart(7)} ${l.display_name.padEnd(32)} ${l.payment_reference}  ${sum(l.amount_cents, l.currency).padStart(14)}`);
       for (const x of overview.totals) println(out, `${t(locale, 'overview.total')} ${t(locale, `dues.kind.${x.kind}` as MessageKey)}${x.category ? `/${x.category}` : ''}: ${sum(x.amount_cents, x.currency)} (${x.count})`);
     }
     return 0;

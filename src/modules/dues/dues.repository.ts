@@ -1,7 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import { insertRows } from '../../storage/bulk.js';
 import { type Db, idIn, readForIds } from '../../storage/database.js';
-import type { AllocationsTable } from './dues.table.js';
+import type { AllocationsTable, PersonIbansTable } from './dues.table.js';
 
 /** Inserts allocations. */
 export async function insertAllocations(db: Db, rows: Insertable<AllocationsTable>[]): Promise<void> {
@@ -37,10 +37,10 @@ export async function selectDirectoryPeople(db: Db) {
   return db.selectFrom('people').select(['id', 'kind', 'display_name', 'sort_name']).where('deleted_at', 'is', null).execute();
 }
 
-/** Every learned IBAN with the person it pays for. */
+/** Every known IBAN with the person it pays for and how it is known. */
 export async function selectPersonIbans(db: Db) {
   return db.selectFrom('person_ibans').innerJoin('people', 'people.id', 'person_ibans.person_id')
-    .select(['person_ibans.person_id', 'person_ibans.iban']).where('people.deleted_at', 'is', null).execute();
+    .select(['person_ibans.person_id', 'person_ibans.iban', 'person_ibans.source']).where('people.deleted_at', 'is', null).execute();
 }
 
 /** IBANs of one person. */
@@ -48,28 +48,34 @@ export async function selectIbansOfPerson(db: Db, personId: number) {
   return db.selectFrom('person_ibans').select(['iban', 'source', 'created_at']).where('person_id', '=', personId).orderBy('iban').execute();
 }
 
-/** IBANs of several people (at most a few hundred ids at once), by person then IBAN. */
+/** Known IBANs of several people (at most a few hundred ids at once), by person then IBAN; payers only seen paying for them are left out. */
 export async function selectIbansOfPeople(db: Db, personIds: number[]) {
   if (!personIds.length) return [];
-  return db.selectFrom('person_ibans').select(['person_id', 'iban']).where('person_id', 'in', personIds).orderBy('person_id').orderBy('iban').execute();
+  return db.selectFrom('person_ibans').select(['person_id', 'iban']).where('person_id', 'in', personIds).where('source', '!=', 'payer').orderBy('person_id').orderBy('iban').execute();
 }
 
-/** Remembers that an IBAN pays for a person (ignored when already known). */
-export async function insertPersonIban(db: Db, row: { person_id: number; iban: string; source: 'learned' | 'manual' | 'import'; created_at: string }) {
-  await db.insertInto('person_ibans').values(row).onConflict((oc) => oc.columns(['person_id', 'iban']).doNothing()).execute();
+/** Remembers that an IBAN pays for a person (ignored when already known, except a payer only seen paying for them). */
+export async function insertPersonIban(db: Db, row: { person_id: number; iban: string; source: PersonIbansTable['source']; created_at: string }) {
+  await insertPersonIbans(db, [row]);
 }
 
-/** Remembers, in one write, IBANs that pay for people (pairs already known are ignored). */
-export async function insertPersonIbans(db: Db, rows: { person_id: number; iban: string; source: 'learned' | 'manual' | 'import'; created_at: string }[]): Promise<void> {
+/**
+ * Remembers, in one write, IBANs that pay for people; a pair already known is kept as it is, except that a payer only
+ * seen paying for the person ('payer') becomes the stronger knowledge written now (a confirmed payment: 'learned').
+ */
+export async function insertPersonIbans(db: Db, rows: { person_id: number; iban: string; source: PersonIbansTable['source']; created_at: string }[]): Promise<void> {
   const seen = new Set<string>();
   const fresh = rows.filter((r) => !seen.has(`${r.person_id} ${r.iban}`) && seen.add(`${r.person_id} ${r.iban}`));
-  if (fresh.length) await db.insertInto('person_ibans').values(fresh).onConflict((oc) => oc.columns(['person_id', 'iban']).doNothing()).execute();
+  if (!fresh.length) return;
+  await db.insertInto('person_ibans').values(fresh).onConflict((oc) => oc.columns(['person_id', 'iban'])
+    .doUpdateSet({ source: (eb) => eb.ref('excluded.source'), created_at: (eb) => eb.ref('excluded.created_at') })
+    .where('person_ibans.source', '=', 'payer').where('excluded.source', '!=', 'payer')).execute();
 }
 
-/** Which of these people already have this IBAN on record. */
+/** Which of these people already have this IBAN on record as sure knowledge (a payer only seen paying for them does not count). */
 export async function selectPeopleWithIban(db: Db, iban: string, personIds: number[]): Promise<number[]> {
   if (!personIds.length) return [];
-  const rows = await db.selectFrom('person_ibans').select('person_id').where('iban', '=', iban).where('person_id', 'in', personIds).execute();
+  const rows = await db.selectFrom('person_ibans').select('person_id').where('iban', '=', iban).where('person_id', 'in', personIds).where('source', '!=', 'payer').execute();
   return rows.map((r) => r.person_id);
 }
 
@@ -124,7 +130,7 @@ export async function selectAllocationsBetween(db: Db, from: string, to: string)
 /** Dues allocations counted for a fiscal year, whatever their booking date. */
 export async function selectDuesForYear(db: Db, year: number) {
   return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
-    .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.status', 'bank_transactions.booking_date', 'bank_transactions.id as transaction_id', 'bank_transactions.currency'])
+    .select(['allocations.person_id', 'allocations.amount_cents', 'allocations.status', 'allocations.category', 'bank_transactions.booking_date', 'bank_transactions.id as transaction_id', 'bank_transactions.currency'])
     .where('allocations.kind', '=', 'dues').where('allocations.fiscal_year', '=', year).where('allocations.status', '!=', 'to_review').execute();
 }
 

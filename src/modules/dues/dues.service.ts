@@ -3,7 +3,7 @@ import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
 import { applyDerivedMemberships, type DerivedYear, derivedMembershipYears } from '../memberships/memberships.service.js';
-import { fiscalYearBounds, fiscalYearOf, getModuleSetting, getSettings, saveModuleSetting } from '../settings/settings.service.js';
+import { fiscalYearBounds, fiscalYearOf, getModuleSetting, getSettings, onFiscalYearStartChange, saveModuleSetting } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
 import { type DuesPolicy, duesPolicyInput } from './dues.schema.js';
 
@@ -27,12 +27,30 @@ export async function updateDuesPolicy(db: Db, actor: Actor, input: unknown): Pr
   await saveModuleSetting(db, actor, POLICY_KEY, next, before);
   const moved = await redateAutomaticDues(db, next);
   if (moved) await recordChange(db, actor, { action: 'dues.years_recomputed', entityType: 'settings', entityId: POLICY_KEY, before: { early_weeks: before.early_weeks }, after: { early_weeks: next.early_weeks, moved } });
-  // Memberships of the years the moved dues left are among those already derived from payments, so they are re-derived too.
+  return { ...next, changed: await rederiveAllMemberships(db, actor), moved };
+}
+
+// Re-derives every membership dues may have changed: every year with dues, and every year already derived from
+// payments (memberships of the years moved dues left are among those, so they are re-derived too).
+async function rederiveAllMemberships(db: Db, actor: Actor): Promise<number> {
   const touched: TouchedYears = new Map();
   for (const d of await repo.selectDuesYears(db)) touch(touched, d.person_id as number, d.fiscal_year as number);
   for (const m of await derivedMembershipYears(db)) touch(touched, m.person_id, m.year);
-  return { ...next, changed: await deriveMemberships(db, actor, touched), moved };
+  return deriveMemberships(db, actor, touched);
 }
+
+/**
+ * After the fiscal year's start month changed (settings already saved, same transaction): moves the matcher's dues
+ * to the fiscal year they now fall in under the policy, audited, and re-derives memberships; returns how many changed.
+ */
+export async function followFiscalYearStart(db: Db, actor: Actor, change: { before: number; after: number }): Promise<number> {
+  const moved = await redateAutomaticDues(db, await getDuesPolicy(db));
+  await recordChange(db, actor, { action: 'dues.years_recomputed', entityType: 'settings', entityId: 'collective', before: { fiscal_year_start_month: change.before }, after: { fiscal_year_start_month: change.after, moved } });
+  return rederiveAllMemberships(db, actor);
+}
+
+// Settings cannot import the dues module (the dues import settings), so the dues register for start month changes.
+onFiscalYearStartChange(followFiscalYearStart);
 
 /** Moves the matcher's dues allocations (status auto) to the fiscal year `duesYearOf` gives their booking date; one statement per fiscal year. */
 async function redateAutomaticDues(db: Db, policy: DuesPolicy): Promise<number> {

@@ -20,11 +20,15 @@ export interface AllocationsTable {
   decided_by: string | null;
 }
 
-/** IBANs known to pay for a person (learned from confirmed matches, or entered on the person). */
+/** IBANs known to pay for a person (learned from confirmed matches, entered on the person, or seen paying for them). */
 export interface PersonIbansTable {
   person_id: number;
   iban: string;
-  source: 'learned' | 'manual' | 'import';
+  /**
+   * learned (a treasurer confirmed a payment from it), manual, import: sure knowledge; payer: seen paying for the person
+   * in an automatic match (someone paying for another), only ever proposed for review.
+   */
+  source: 'learned' | 'manual' | 'import' | 'payer';
   created_at: string;
 }
 

@@ -14,6 +14,8 @@ export interface MatchIndex {
   readonly byReference: ReadonlyMap<string, number>;
   /** Electronic IBAN -> the live people it has paid for. */
   readonly ibans: ReadonlyMap<string, number[]>;
+  /** Electronic IBAN -> the live people it was only seen paying for (proposed, never trusted). */
+  readonly payers: ReadonlyMap<string, number[]>;
   readonly names: NameIndex;
 }
 
@@ -28,6 +30,8 @@ export interface Evidence {
   mistyped: { typed: string; ids: number[] } | null;
   iban: string | null;
   ibanIds: number[];
+  /** People the payer's IBAN was only seen paying for (not among `ibanIds`): proposals for review, never automatic. */
+  payerIds: number[];
   communication: FieldNames;
   readonly counterparty: FieldNames;
 }
@@ -51,14 +55,20 @@ export function* matchIndexing(directory: Directory): Steps<MatchIndex> {
   const byReference = new Map<string, number>();
   for (const person of directory.people) byReference.set(person.reference.replace(/\D/g, ''), person.id);
   yield;
+  const ibans = liveIbans(directory.ibans, byId);
+  const payers = liveIbans(directory.payers ?? new Map(), byId);
+  yield;
+  return { kind: 'match-index', byId, byReference, ibans, payers, names: yield* nameIndexing(directory.people) };
+}
+
+function liveIbans(known: ReadonlyMap<string, number[]>, byId: ReadonlyMap<number, DirectoryPerson>): Map<string, number[]> {
   const ibans = new Map<string, number[]>();
-  for (const [iban, ids] of directory.ibans) {
+  for (const [iban, ids] of known) {
     const live = [...new Set(ids)].filter((id) => byId.has(id));
     const key = electronicIban(iban);
     if (live.length) ibans.set(key, [...new Set([...(ibans.get(key) ?? []), ...live])]);
   }
-  yield;
-  return { kind: 'match-index', byId, byReference, ibans, names: yield* nameIndexing(directory.people) };
+  return ibans;
 }
 
 /** Reads a credit: references in the structured field and in the texts, the payer's IBAN, names in both texts. */
@@ -75,6 +85,7 @@ class CreditEvidence implements Evidence {
   readonly mistyped: Evidence['mistyped'];
   readonly iban: string | null;
   readonly ibanIds: number[];
+  readonly payerIds: number[];
   readonly communication: FieldNames;
   private read: FieldNames | null = null;
 
@@ -90,6 +101,7 @@ class CreditEvidence implements Evidence {
     this.mistyped = known.length || !typed.length ? null : mistyped(typed, index);
     this.iban = input.counterpartyIban ? electronicIban(input.counterpartyIban) : null;
     this.ibanIds = this.iban ? (index.ibans.get(this.iban) ?? NONE) : NONE;
+    this.payerIds = this.iban && index.payers.size ? payersOnly(index.payers.get(this.iban), this.ibanIds) : NONE;
     this.communication = scanField(input.communication, index.names, false);
   }
 
@@ -102,6 +114,12 @@ class CreditEvidence implements Evidence {
 
 // Shared by every credit that has none: frozen, so that nothing can add to it.
 const NONE = Object.freeze([]) as never[];
+
+// The people an IBAN was seen paying for, less those it is surely known to pay for.
+function payersOnly(seen: number[] | undefined, sure: number[]): number[] {
+  if (!seen) return NONE;
+  return sure.length ? seen.filter((id) => !sure.includes(id)) : seen;
+}
 
 function distinct<T>(values: T[]): T[] {
   return values.length < 2 ? values : [...new Set(values)];

@@ -5,7 +5,7 @@
 import type { MatchEvidence, MatchProposal } from './matcher.types.js';
 import type { Evidence, MatchIndex } from './match-evidence.js';
 import { automatic, forReview, namesOf } from './match-proposal.js';
-import { familyMentioned, firstNamesMentioned, initialsCandidates, otherFirstNames, surnameCandidates } from './name-hints.js';
+import { familyMentioned, firstNamesMentioned, initialsCandidates, otherFirstNames, strangerBesideSurname, surnameCandidates } from './name-hints.js';
 import type { FieldNames, FoundName } from './name-index.js';
 
 type Rule = (e: Evidence, index: MatchIndex) => MatchProposal | null;
@@ -80,7 +80,8 @@ function splitNames(e: Evidence, index: MatchIndex, names: FoundName[]): MatchPr
 }
 
 function homonyms(e: Evidence, index: MatchIndex, ids: number[]): MatchProposal {
-  return forReview(e.input, [], ids, 40, ['name'], 'dues.reason.homonyms', { name: namesOf(index, ids.slice(0, 1)), count: ids.length });
+  const distinct = [...new Set(ids)];
+  return forReview(e.input, [], distinct, 40, ['name'], 'dues.reason.homonyms', { name: namesOf(index, distinct.slice(0, 1)), count: distinct.length });
 }
 
 /** "M. et Mme Dupont", "Familie Peeters": the named people and their household (same surname), for review. */
@@ -120,11 +121,23 @@ function housemates(index: MatchIndex, id: number): number[] {
   return [...new Set(lasts.flatMap((last) => index.names.surnames.get(last) ?? []))].filter((other) => other !== id);
 }
 
-/** One person found by the IBAN or the payer's name: automatic unless a household with others, or someone else's first name, is mentioned. */
+/** The communication gives the person's surname with another first name (`cotisation Emma Peeters` for Luc Peeters, `Luc et Emma Peeters`): for review. */
+function strangerNamed(e: Evidence, index: MatchIndex, id: number, evidence: MatchEvidence[]): MatchProposal | null {
+  const person = index.names.people.get(id);
+  if (!person || !strangerBesideSurname(e.communication, person)) return null;
+  const others = [...e.ibanIds, ...e.payerIds, ...housemates(index, id)];
+  return forReview(e.input, [id], others, 50, evidence, 'dues.reason.someone_else_named', { name: namesOf(index, [id]) });
+}
+
+/**
+ * One person found by the IBAN or the payer's name: automatic unless the communication points elsewhere (a household
+ * with others, someone else's first name, the person's surname with another first name).
+ */
 function payerDecides(e: Evidence, index: MatchIndex, id: number, confidence: number, evidence: MatchEvidence, key: string): MatchProposal {
   const speaksOfHousehold = e.counterparty.household || e.communication.household;
   if (speaksOfHousehold && housemates(index, id).length > 0) return household(e, index, [id]);
-  return someoneElse(e, index, id, evidence) ?? automatic(e.input, [id], confidence, [evidence], key, { name: namesOf(index, [id]), iban: e.iban ?? '' });
+  return someoneElse(e, index, id, evidence) ?? strangerNamed(e, index, id, [evidence])
+    ?? automatic(e.input, [id], confidence, [evidence], key, { name: namesOf(index, [id]), iban: e.iban ?? '' });
 }
 
 /** People named in the communication are who it is for (a parent paying for a child). */
@@ -133,18 +146,15 @@ const byNameInCommunication: Rule = (e, index) => {
   if (names.length === 0) return null;
   if (names.length > 1) return splitNames(e, index, names);
   const [name] = names;
-  if (name.ids.length > 1) {
-    const paidBy = name.ids.filter((id) => e.ibanIds.includes(id));
-    if (paidBy.length === 1 && name.clean && !e.communication.household) {
-      return automatic(e.input, paidBy, 90, ['iban', 'name'], 'dues.reason.iban', { iban: e.iban ?? '', name: namesOf(index, paidBy) });
-    }
-    return homonyms(e, index, name.ids);
-  }
+  // Namesakes are never guessed between, not even by the IBAN (a father paying for his son of the same name): the one it pays for comes first.
+  if (name.ids.length > 1) return homonyms(e, index, [...name.ids.filter((id) => e.ibanIds.includes(id)), ...name.ids]);
   const id = name.ids[0];
   const other = otherReadings(e.communication, index, id);
   if (!name.clean || other.length) return forReview(e.input, [id], other, 50, ['name'], 'dues.reason.name_partial', { name: namesOf(index, [id]) });
   if (e.communication.household) return household(e, index, [id]);
   const evidence: MatchEvidence[] = e.ibanIds.includes(id) ? ['name', 'iban'] : ['name'];
+  const stranger = strangerNamed(e, index, id, evidence);
+  if (stranger) return stranger;
   return automatic(e.input, [id], 85, evidence, 'dues.reason.name_in_communication', { name: namesOf(index, [id]) });
 };
 
@@ -166,6 +176,17 @@ const byIban: Rule = (e, index) => {
     return forReview(e.input, [id], others, 60, ['iban', 'name'], 'dues.reason.iban_conflict', { iban, name: namesOf(index, [id]), other: namesOf(index, others) });
   }
   return payerDecides(e, index, id, 90, 'iban', 'dues.reason.iban');
+};
+
+/**
+ * An IBAN only seen paying for someone (in an automatic match nobody confirmed): that person is proposed for review,
+ * with whom the payer's own account or name points to as the alternatives; never automatic.
+ */
+const byRememberedPayer: Rule = (e, index) => {
+  const seen = e.payerIds;
+  if (seen.length === 0) return null;
+  const own = [...e.ibanIds, ...allIds(e.counterparty.names), ...initialsCandidates(e.counterparty, index.names)];
+  return forReview(e.input, seen.length === 1 ? seen : [], [...seen, ...own], 50, ['iban'], 'dues.reason.iban_payer', { iban: e.iban ?? '', name: namesOf(index, seen) });
 };
 
 /** The payer's name (counterparty): automatic only for a clean, unique full name. */
@@ -198,4 +219,4 @@ const bySurname: Rule = (e, index) => {
 };
 
 /** The rules in the order they are tried. */
-export const RULES: readonly Rule[] = [byReference, byMistypedReference, byNameInCommunication, byIban, byCounterpartyName, byInitials, bySurname];
+export const RULES: readonly Rule[] = [byReference, byMistypedReference, byNameInCommunication, byRememberedPayer, byIban, byCounterpartyName, byInitials, bySurname];

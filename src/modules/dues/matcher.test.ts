@@ -234,8 +234,13 @@ describe('matcher: names', () => {
     expect(match({ communication: 'cotisation Jean Dupont' }).automatic).toBe(false);
   });
 
-  it('lets a known IBAN tell homonyms apart', () => {
-    expect(match({ communication: 'cotisation Jean Dupont', counterpartyIban: DUPONT_3_IBAN })).toMatchObject({ automatic: true, shares: [{ personId: 3 }] });
+  it('never lets a known IBAN guess between homonyms named in the communication (a father paying for his son of the same name)', () => {
+    for (const communication of ['cotisation Jean Dupont', 'cotisation pour mon fils Jean Dupont, Namur']) {
+      const proposal = match({ communication, counterpartyName: 'DUPONT JEAN', counterpartyIban: DUPONT_3_IBAN });
+      expect(proposal).toMatchObject({ automatic: false, shares: [], alternatives: [3, 4], reason: { key: 'dues.reason.homonyms' } });
+    }
+    // Nothing named in the communication: the known IBAN tells the payer from the namesake.
+    expect(match({ communication: 'cotisation', counterpartyName: 'DUPONT JEAN', counterpartyIban: DUPONT_3_IBAN })).toMatchObject({ automatic: true, shares: [{ personId: 3 }] });
   });
 
   it('puts the homonym whose usual amount matches first, without deciding', () => {
@@ -372,6 +377,59 @@ describe('matcher: what is not a member payment', () => {
   it('uses only reason keys it declares', () => {
     const inputs = [{ counterpartyName: 'Jean Dupont' }, { counterpartyName: 'A. Martin' }, { structuredReference: personReference(1) }, {}];
     for (const fields of inputs) expect(MATCH_REASON_KEYS).toContain(match(fields).reason.key);
+  });
+});
+
+describe('matcher: a known IBAN against what the communication says', () => {
+  it("sends to review a payment whose communication gives the IBAN person's surname with another first name", () => {
+    // Marc Peeters' account; Emma Peeters is not in the register.
+    for (const communication of ['cotisation Emma Peeters', 'Cotisation Marc et Emma Peeters', 'lidgeld E. Peeters', 'Emma et Marc Peeters 2026']) {
+      const proposal = match({ amount: 5000, counterpartyName: 'PEETERS ANNE', counterpartyIban: PEETERS_IBAN, communication });
+      expect(proposal, communication).toMatchObject({ automatic: false, shares: [{ personId: 8, amount: 5000 }], reason: { key: 'dues.reason.someone_else_named', params: { name: 'Marc Peeters' } } });
+      expect(proposal.alternatives, communication).toContain(9);
+    }
+  });
+
+  it('sends to review a payment naming a person of the register next to someone it does not know', () => {
+    const proposal = match({ amount: 5000, counterpartyName: 'Compte Tiers', communication: 'cotisation Lucas Peeters et Emma Peeters' });
+    expect(proposal).toMatchObject({ automatic: false, shares: [{ personId: 9 }], reason: { key: 'dues.reason.someone_else_named' } });
+    // The payer's name alone does not save it: Marc paying "for Emma Peeters" is not Marc's dues.
+    expect(match({ counterpartyName: 'MARC PEETERS', communication: 'cotisation Emma Peeters' }).automatic).toBe(false);
+  });
+
+  it('keeps plain texts, years and the surname alone automatic on a known IBAN', () => {
+    for (const communication of [null, 'cotisation', 'lidgeld 2026', 'membership', 'Cotisation Peeters 2026', 'cotisation Marc Peeters', 'lidgeld M. Peeters']) {
+      expect(match({ counterpartyName: 'PEETERS ANNE', counterpartyIban: PEETERS_IBAN, communication }), String(communication)).toMatchObject({ automatic: true, shares: [{ personId: 8 }] });
+    }
+  });
+});
+
+describe('matcher: payers only seen paying for someone', () => {
+  const SOPHIE_IBAN = 'BE40000000002063';
+  const seen: Directory = {
+    people: [...directory.people, person(17, 'Sophie Lambert', 'Lambert, Sophie')],
+    ibans: directory.ibans,
+    payers: new Map([[SOPHIE_IBAN, [1]], [PEETERS_IBAN, [13]]]),
+  };
+  const seenIndex = buildMatchIndex(seen);
+  const matchSeen = (fields: Partial<MatchInput>) => matchCredit(credit(fields), seenIndex);
+
+  it("proposes the person the IBAN paid for, with the payer's own match as the alternative, never automatically", () => {
+    for (const counterpartyName of ['LAMBERT S', 'SOPHIE LAMBERT', null]) {
+      const proposal = matchSeen({ counterpartyName, counterpartyIban: SOPHIE_IBAN, communication: 'lidgeld' });
+      expect(proposal, String(counterpartyName)).toMatchObject({ automatic: false, shares: [{ personId: 1 }], reason: { key: 'dues.reason.iban_payer' }, payerFor: null });
+      expect(proposal.alternatives).toEqual(counterpartyName ? [17] : []);
+    }
+  });
+
+  it('lets an IBAN surely known for its holder wait for review when it was also seen paying for someone else', () => {
+    const proposal = matchSeen({ counterpartyName: 'PEETERS MARC', counterpartyIban: PEETERS_IBAN, communication: 'cotisation' });
+    expect(proposal).toMatchObject({ automatic: false, shares: [{ personId: 13 }], alternatives: [8] });
+  });
+
+  it('still follows a reference or a name in the communication', () => {
+    expect(matchSeen({ counterpartyName: 'LAMBERT S', counterpartyIban: SOPHIE_IBAN, structuredReference: personReference(1) })).toMatchObject({ automatic: true, shares: [{ personId: 1 }], payerFor: null });
+    expect(matchSeen({ counterpartyName: 'LAMBERT S', counterpartyIban: SOPHIE_IBAN, communication: 'cotisation Sophie Lambert' })).toMatchObject({ automatic: true, shares: [{ personId: 17 }] });
   });
 });
 

@@ -6,6 +6,7 @@ import { buildMatchIndex, type Evidence, gatherEvidence, type MatchIndex } from 
 import { nobody, withAmountHint } from './match-proposal.js';
 import { RULES } from './match-rules.js';
 import type { Directory, MatchInput, MatchProposal } from './matcher.types.js';
+import { runEnd } from './name-hints.js';
 import type { NameIndex, PersonName } from './name-index.js';
 import { isNameDecoration, nameTokens } from './names.js';
 
@@ -18,7 +19,8 @@ export const MATCH_REASON_KEYS = [
   'dues.reason.bad_checksum', 'dues.reason.bad_checksum_confirmed', 'dues.reason.iban', 'dues.reason.iban_named',
   'dues.reason.iban_shared', 'dues.reason.iban_conflict', 'dues.reason.name', 'dues.reason.name_in_communication',
   'dues.reason.name_partial', 'dues.reason.names_split', 'dues.reason.homonyms', 'dues.reason.household', 'dues.reason.relative',
-  'dues.reason.other_first_name', 'dues.reason.initials', 'dues.reason.none', 'dues.reason.debit',
+  'dues.reason.other_first_name', 'dues.reason.initials', 'dues.reason.none', 'dues.reason.debit', 'dues.reason.iban_payer',
+  'dues.reason.someone_else_named',
 ] as const;
 
 function isIndex(source: Directory | MatchIndex): source is MatchIndex {
@@ -49,7 +51,7 @@ export function matchCredit(input: MatchInput, source: Directory | MatchIndex): 
 function payerForAnother(proposal: MatchProposal, e: Evidence, index: MatchIndex): string | null {
   if (!proposal.automatic || proposal.shares.length !== 1 || !e.iban || !e.input.counterpartyName) return null;
   const id = proposal.shares[0].personId;
-  if (e.ibanIds.includes(id)) return null;
+  if (e.ibanIds.includes(id) || e.payerIds.includes(id)) return null;
   const person = index.names.people.get(id);
   if (person && payerWordsName(nameTokens(e.input.counterpartyName), person, index.names)) return null;
   return e.counterparty.names.some((n) => n.ids.includes(id)) ? null : e.iban;
@@ -71,16 +73,6 @@ function payerWordsName(words: string[], person: PersonName, names: NameIndex): 
     }
   }
   return false;
-}
-
-/** Where the run of whole words from `start` that spells `key` (compact: `van der berg` for vanderberg) ends, or -1. */
-function runEnd(words: string[], start: number, key: string): number {
-  let at = 0;
-  for (let j = start; j < words.length && key.startsWith(words[j], at); j++) {
-    at += words[j].length;
-    if (at === key.length) return at > 0 ? j + 1 : -1;
-  }
-  return -1;
 }
 
 /** The first name (compact) or its initial as whole words outside the surname's words [start, end). */

@@ -24,8 +24,13 @@ export interface DirectoryPerson {
 /** What the matcher knows: people, and the IBANs learned for them (an IBAN may pay for several people). */
 export interface Directory {
   people: DirectoryPerson[];
-  /** IBAN (electronic format) -> ids of the people it has paid for. */
+  /** IBAN (electronic format) -> ids of the people it is known to pay for (confirmed, entered or imported). */
   ibans: Map<string, number[]>;
+  /**
+   * IBAN -> ids of the people it was only seen paying for in automatic matches (someone paying for another): weaker
+   * knowledge, which the matcher proposes for review and never assigns automatically.
+   */
+  payers?: Map<string, number[]>;
 }
 
 /** Why a person is proposed: the strongest evidence first. */
@@ -52,7 +57,8 @@ export interface MatchProposal {
   alternatives: number[];
   /**
    * The payer's IBAN when a sure match is for someone the payer evidently is not (a reference or the communication
-   * named them, the counterparty does not): remembered as paying for that person. Null otherwise.
+   * named them, the counterparty does not): remembered as a payer seen paying for that person (later proposed for
+   * review, never trusted until a treasurer confirms). Null otherwise.
    */
   payerFor: string | null;
 }

@@ -13,12 +13,14 @@ import { formatBelgianReference } from '../bank/references.js';
 import { currentFiscalYear } from '../memberships/memberships.service.js';
 import { getPeople, listPeople } from '../people/people.service.js';
 import { decideAllocation } from './allocation.service.js';
+import { personReference } from './payment-reference.js';
 import { decisionForm, decisionFromForm, rowsFromFields, rowsOf, type ShareRow } from './decision-form.js';
 import { canUndoDecision, movementWithAllocations, undoLastDecision, type withAllocations } from './review.service.js';
 
 /** A movement with its allocations as the pages show it. */
 export type Item = Awaited<ReturnType<typeof withAllocations>>[number];
-type Person = { id: number; display_name: string };
+/** A person a decision can name; `detail` (payment reference, city or first e-mail) tells namesakes apart. */
+type Person = { id: number; display_name: string; detail?: string };
 
 /** A structured reference as members write it: +++900/0000/00116+++ for Belgian digits, RF references as they are. */
 export function structuredRefText(ref: string | null): string {
@@ -51,10 +53,20 @@ export function candidatesOf(tx: Item, ...more: Person[][]): Person[] {
   return [...all.values()];
 }
 
-/** Links to the candidates' pages: homonyms look alike, their pages tell them apart. */
+/** Gives each candidate what tells namesakes apart (payment reference, then city or else first e-mail), in one batch of queries. */
+export async function withDetails(request: FastifyRequest, people: Person[]): Promise<Person[]> {
+  if (!people.length) return people;
+  const full = new Map((await getPeople(request.ctx.db, [...new Set(people.map((p) => p.id))])).map((p) => [p.id, p]));
+  return people.map((p) => {
+    const known = full.get(p.id);
+    return { ...p, detail: [formatBelgianReference(personReference(p.id)), known?.city || known?.emails[0]].filter(Boolean).join(' · ') };
+  });
+}
+
+/** Links to the candidates' pages, each with its id and details: homonyms look alike, these tell them apart. */
 export function candidateLinks(request: FastifyRequest, people: Person[]): SafeHtml {
   if (!people.length) return html``;
-  return html`<p class="muted">${request.t('review_ui.candidates')} ${people.map((p, i) => html`${i ? ', ' : ''}<a href="/people/${p.id}">${p.display_name} #${p.id}</a>`)}</p>`;
+  return html`<p class="muted">${request.t('review_ui.candidates')} ${people.map((p, i) => html`${i ? '; ' : ''}<a href="/people/${p.id}">${p.display_name} #${p.id}</a>${p.detail ? ` (${p.detail})` : ''}`)}</p>`;
 }
 
 /** The people named in submitted rows that the page would not otherwise offer (a refused form keeps its choices). */
@@ -77,7 +89,7 @@ async function movementPage(request: FastifyRequest, tx: Item, query: PageQuery,
   const typed = refused ? rowsFromFields(refused.fields) : [];
   const rows = typed.length ? typed : rowsOf(tx, count || undefined);
   const found = q ? (await listPeople(request.ctx.db, { q, per_page: 10 }, { currentYear: await currentFiscalYear(request.ctx.db) })).items : [];
-  const people = candidatesOf(tx, found, await peopleOfRows(request, rows));
+  const people = await withDetails(request, candidatesOf(tx, found, await peopleOfRows(request, rows)));
   const next = safeLocalPath(refused?.fields.next ?? `/bank/transactions/${tx.id}`);
   const undo = (await canUndoDecision(request.ctx.db, tx.id))
     ? html`<form method="post" action="/bank/transactions/${tx.id}/undo">${csrfField(request)}<input type="hidden" name="next" value="/bank/transactions/${tx.id}"><button class="secondary">${t('dues.undo')}</button></form>` : '';
@@ -85,7 +97,7 @@ async function movementPage(request: FastifyRequest, tx: Item, query: PageQuery,
   return {
     title,
     body: html`<h1>${title}</h1>${refused ? errorMessages(request, refused.error) : ''}<p><a href="/bank/transactions">← ${t('bank.transactions')}</a> · <a href="/bank/review">${t('dues.review_title')}</a></p>
-<p>${movementText(request, tx)}</p><h2>${t('review_ui.current')}</h2>${allocationText(request, tx)}${undo}
+<div class="movement">${movementText(request, tx)}</div><h2>${t('review_ui.current')}</h2>${allocationText(request, tx)}${undo}
 <h2>${t('review_ui.decide')}</h2>${decisionForm(request, tx, rows, { people, next, errors: refused?.error.fields, autofocus: true })}${candidateLinks(request, people)}
 <form method="get" action="/bank/transactions/${tx.id}" class="filters"><label>${t('review_ui.shares_count')} <input type="number" name="shares" min="1" max="20" value="${rows.length}" size="3"></label><input type="hidden" name="q" value="${q}"><button class="secondary">${t('review_ui.prepare_shares')}</button></form>
 <form method="get" action="/bank/transactions/${tx.id}" class="filters" role="search"><input type="hidden" name="shares" value="${count || ''}"><label>${t('dues.find_person')} <input type="search" name="q" value="${q}"></label><button class="secondary">${t('form.search')}</button></form>`,

@@ -2,10 +2,75 @@
  * Weaker hints from names, used when no full name decides: first names alone ("cotisation Lucas"), initials
  * (`A. Martin`), surnames with a title or a family word (`M. et Mme Dupont`, `Familie Peeters`).
  */
-import type { FieldNames, NameIndex } from './name-index.js';
-import { isNameDecoration } from './names.js';
+import type { FieldNames, NameIndex, PersonName } from './name-index.js';
+import { CONJUNCTIONS, isNameDecoration, TITLES } from './names.js';
 
 const NONE: number[] = [];
+
+/** Where the run of whole words from `start` that spells `key` (compact: `van der berg` for vanderberg) ends, or -1. */
+export function runEnd(words: string[], start: number, key: string): number {
+  let at = 0;
+  for (let j = start; j < words.length && key.startsWith(words[j], at); j++) {
+    at += words[j].length;
+    if (at === key.length) return at > 0 ? j + 1 : -1;
+  }
+  return -1;
+}
+
+// Words that stand next to a surname in a communication without being a first name: what the payment is, for whom,
+// which year. Any other word of letters there may be someone's first name ("cotisation Emma Peeters").
+const NOT_FIRST_NAMES: ReadonlySet<string> = new Set([
+  'cotisation', 'cotisations', 'cotis', 'cot', 'lidgeld', 'lidgelden', 'lidmaatschap', 'adhesion', 'membership', 'member', 'membre',
+  'membres', 'lid', 'leden', 'dues', 'fee', 'fees', 'annuelle', 'annuel', 'jaarlijks', 'annual', 'yearly', 'annee', 'jaar', 'year',
+  'pour', 'voor', 'for', 'de', 'du', 'des', 'van', 'of', 'par', 'door', 'by', 'from', 'le', 'la', 'les', 'het', 'the',
+  'mon', 'ma', 'mes', 'notre', 'mijn', 'onze', 'my', 'our', 'fils', 'fille', 'enfant', 'enfants', 'zoon', 'dochter', 'kind',
+  'kinderen', 'son', 'daughter', 'child', 'children', 'paiement', 'payment', 'betaling', 'versement', 'storting', 'virement',
+  'overschrijving', 'transfer', 'contribution', 'bijdrage', 'participation', 'deelname', 'merci', 'bedankt', 'thanks',
+  'asbl', 'vzw', 'ruche', 'collectif', 'collectief', 'hebergement', 'hosting', 'ref', 'reference', 'communication', 'mededeling',
+]);
+
+/**
+ * True when the field gives the person's surname with a word beside it that could be another first name (`cotisation
+ * Emma Peeters` for Luc Peeters, `Luc et Emma Peeters`, `E. Peeters`): someone the register may not know, named next
+ * to the person. The person's own first names and initials, titles, conjunctions and common words do not count.
+ */
+export function strangerBesideSurname(field: FieldNames, person: PersonName): boolean {
+  const { words } = field;
+  for (const last of person.lasts) {
+    if (!last) continue;
+    for (let i = 0; i < words.length; i++) {
+      const end = runEnd(words, i, last);
+      if (end < 0) continue;
+      if (strangerFrom(words, i - 1, -1, person) || strangerFrom(words, end, 1, person)) return true;
+    }
+  }
+  return false;
+}
+
+// Walks away from a surname over the person's own first names, titles and conjunctions; true if the next word may be a stranger's first name.
+function strangerFrom(words: string[], from: number, step: 1 | -1, person: PersonName): boolean {
+  for (let j = from; j >= 0 && j < words.length; j += step) {
+    const word = words[j];
+    if (CONJUNCTIONS.has(word) || TITLES.has(word) || ownFirstWord(word, person)) continue;
+    return mayBeFirstName(word);
+  }
+  return false;
+}
+
+function ownFirstWord(word: string, person: PersonName): boolean {
+  for (const first of person.firsts) if (word.length === 1 ? first[0] === word : first.includes(word)) return true;
+  if (word.length === 1) return person.initials.includes(word);
+  return false;
+}
+
+// Letters only (not a year or an amount), not a common word around names.
+function mayBeFirstName(word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const c = word.charCodeAt(k);
+    if (c < 97 || c > 122) return false;
+  }
+  return !NOT_FIRST_NAMES.has(word) && !isNameDecoration(word);
+}
 
 /** Every run of name words in the field, compacted (`jean pierre` -> jean, jeanpierre, pierre). */
 function nameRuns(field: FieldNames, index: NameIndex): Set<string> {

@@ -5,7 +5,9 @@ import { type Membership, membershipsOfYears, newcomersBetween, PAYMENT_SOURCE }
 import { getPeople } from '../people/people.service.js';
 import { fiscalYearBounds, getSettings } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
+import { formatBelgianReference } from '../bank/references.js';
 import type { DuesPolicy } from './dues.schema.js';
+import { personReference } from './payment-reference.js';
 import { getDuesPolicy, graceUntil, memberFromPayments, yearsCovered } from './dues.service.js';
 
 /** A person's standing for a fiscal year, in the order the overview lists them. */
@@ -22,6 +24,8 @@ export const DUES_STATUS_LABELS: Record<DuesStatus, MessageKey> = {
 export interface DuesLine {
   person_id: number;
   display_name: string;
+  /** The person's payment reference (+++900/0000/04257+++): with the id, it tells two namesakes apart. */
+  payment_reference: string;
   status: DuesStatus;
   amount_cents: number;
   /** Currency of the dues paid (the collective's account currency; EUR when nothing was paid). */
@@ -77,9 +81,10 @@ async function yearFacts(db: Db, year: number) {
   return { facts, bounds };
 }
 
+type YearDues = Awaited<ReturnType<typeof repo.selectDuesForYear>>;
+
 // Dues counted for the year, by person: its own year's, and the year before's that a rolling policy stretches into it.
-async function paymentsByPerson(db: Db, f: YearFacts): Promise<Map<number, Payment[]>> {
-  const [own, before] = await Promise.all([repo.selectDuesForYear(db, f.year), repo.selectDuesForYear(db, f.year - 1)]);
+function paymentsByPerson(f: YearFacts, own: YearDues, before: YearDues): Map<number, Payment[]> {
   const counted = [...before.map((d) => ({ ...d, fiscal_year: f.year - 1 })), ...own.map((d) => ({ ...d, fiscal_year: f.year }))]
     .filter((d) => d.person_id && yearsCovered(d.booking_date, d.fiscal_year, f.policy, f.startMonth).includes(f.year));
   counted.sort((a, b) => a.booking_date.localeCompare(b.booking_date));
@@ -94,7 +99,8 @@ async function paymentsByPerson(db: Db, f: YearFacts): Promise<Map<number, Payme
  */
 export async function duesOverview(db: Db, year: number) {
   const { facts, bounds } = await yearFacts(db, year);
-  const [payments, allocations] = await Promise.all([paymentsByPerson(db, facts), repo.selectAllocationsBetween(db, bounds.start, bounds.end)]);
+  const [own, before, allocations] = await Promise.all([repo.selectDuesForYear(db, year), repo.selectDuesForYear(db, year - 1), repo.selectAllocationsBetween(db, bounds.start, bounds.end)]);
+  const payments = paymentsByPerson(facts, own, before);
   const ids = [...new Set([...facts.current.keys(), ...facts.previous.keys(), ...facts.newcomers, ...payments.keys()])];
   const lines: DuesLine[] = [];
   for (const person of await getPeople(db, ids)) {
@@ -103,17 +109,23 @@ export async function duesOverview(db: Db, year: number) {
     const status = statusOf(facts, person.id, paid, person.left_on ?? null);
     if (!status) continue;
     lines.push({
-      person_id: person.id, display_name: person.display_name, status, amount_cents: paid.reduce((sum, p) => sum + p.amount_cents, 0),
+      person_id: person.id, display_name: person.display_name, payment_reference: formatBelgianReference(personReference(person.id)), status, amount_cents: paid.reduce((sum, p) => sum + p.amount_cents, 0),
       currency: paid[0]?.currency ?? 'EUR', payments: paid.map((p) => ({ transaction_id: p.transaction_id, date: p.booking_date, amount_cents: p.amount_cents })),
     });
   }
-  lines.sort((a, b) => a.display_name.localeCompare(b.display_name));
-  return { year, bounds, lines, totals: totalsOf(allocations) };
+  lines.sort((a, b) => a.display_name.localeCompare(b.display_name) || a.person_id - b.person_id);
+  return { year, bounds, lines, totals: totalsOf(own, allocations) };
 }
 
-function totalsOf(allocations: Awaited<ReturnType<typeof repo.selectAllocationsBetween>>) {
+type Counted = { kind: string | null; category: string | null; currency: string; amount_cents: number; status: string };
+
+// Totals per kind and category. Dues count by their fiscal year, as the lines above do (a payment in the last weeks
+// of the year before, under the policy, is in this year's total; one counted for the next year is not); donations,
+// other income and expenses have no fiscal year of their own and count by booking date within the year's bounds.
+function totalsOf(dues: YearDues, allocations: Awaited<ReturnType<typeof repo.selectAllocationsBetween>>) {
   const totals = new Map<string, { kind: string; category: string | null; currency: string; amount_cents: number; count: number }>();
-  for (const a of allocations) {
+  const counted: Counted[] = [...dues.map((d) => ({ ...d, kind: 'dues' })), ...allocations.filter((a) => a.kind !== 'dues')];
+  for (const a of counted) {
     if (a.status === 'to_review') continue;
     const key = `${a.kind}|${a.category ?? ''}|${a.currency}`;
     const t = totals.get(key) ?? { kind: a.kind ?? 'other', category: a.category, currency: a.currency, amount_cents: 0, count: 0 };

@@ -7,14 +7,13 @@ import { listTransactions } from '../bank/bank.service.js';
 import { currentFiscalYear } from '../memberships/memberships.service.js';
 import { listPeople } from '../people/people.service.js';
 import { decisionForm, rowsOf } from './decision-form.js';
-import { allocationText, candidateLinks, candidatesOf, type Item, movementPages, movementText } from './movement.pages.js';
+import { allocationText, candidateLinks, candidatesOf, type Item, movementPages, movementText, withDetails } from './movement.pages.js';
 import { reviewQueue, withAllocations } from './review.service.js';
 
 // One waiting movement: what it is, what Ruche proposes and why, and the decision form pre-filled with that proposal.
-function reviewItem(request: FastifyRequest, tx: Item, found: { id: number; display_name: string }[], query: string): SafeHtml {
+function reviewItem(request: FastifyRequest, tx: Item, people: { id: number; display_name: string; detail?: string }[], query: string): SafeHtml {
   const t = request.t;
-  const people = candidatesOf(tx, found);
-  return html`<section class="review" id="tx-${tx.id}"><p>${movementText(request, tx)}</p><div>${t('dues.proposal')}: ${allocationText(request, tx)}</div>
+  return html`<section class="review" id="tx-${tx.id}"><div class="movement">${movementText(request, tx)}</div><div>${t('dues.proposal')}: ${allocationText(request, tx)}</div>
 ${decisionForm(request, tx, rowsOf(tx), { people, next: `/bank/review#tx-${tx.id}` })}${candidateLinks(request, people)}
 <p><a href="/bank/transactions/${tx.id}">${t('review_ui.open_split')}</a></p>
 <form method="get" action="/bank/review#tx-${tx.id}" class="filters" role="search"><input type="hidden" name="tx" value="${tx.id}"><label>${t('dues.find_person')} <input type="search" name="q" value="${query}"></label><button class="secondary">${t('form.search')}</button></form></section><hr>`;
@@ -27,7 +26,10 @@ async function reviewPage(request: FastifyRequest<{ Querystring: { page?: string
   const q = String(request.query.q ?? '').slice(0, 100);
   const found = q ? (await listPeople(request.ctx.db, { q, per_page: 10 }, { currentYear: await currentFiscalYear(request.ctx.db) })).items : [];
   const searched = (tx: Item) => String(tx.id) === request.query.tx;
-  const items = queue.items.map((tx) => reviewItem(request, tx, searched(tx) ? found : [], searched(tx) ? q : ''));
+  // Every item's candidates with what tells namesakes apart, fetched once for the whole page.
+  const candidates = queue.items.map((tx) => candidatesOf(tx, searched(tx) ? found : []));
+  const detailed = new Map((await withDetails(request, candidates.flat())).map((p) => [p.id, p]));
+  const items = queue.items.map((tx, i) => reviewItem(request, tx, candidates[i].map((p) => detailed.get(p.id) ?? p), searched(tx) ? q : ''));
   return { title: t('dues.review_title'), body: html`<h1>${t('dues.review_title')}</h1>${queue.items.length ? items : html`<p>${t('dues.review_empty')}</p>`}
 ${pager(t, '/bank/review', {}, pageInfo({ page, perPage: queue.perPage, total: queue.total, exact: true, items: queue.items }))}` };
 }

@@ -28,6 +28,7 @@ export async function settingsPages(app: FastifyInstance): Promise<void> {
     sendPage(request, reply, settingsPage(request, formState({ ...(await getSettings(request.ctx.db)) }))));
   app.post('/settings', { config: { access: 'settings:manage' } }, (request, reply) => handleForm(request, reply,
     (values) => inTransaction(request.ctx.db, (trx) => updateSettings(trx, requestActor(request), values)),
-    () => ({ redirect: '/settings', flash: 'flash.saved' }),
+    (saved) => (saved.memberships_changed === undefined ? { redirect: '/settings', flash: 'flash.saved' }
+      : { redirect: '/settings', flash: 'overview.fiscal_year_saved', params: { changed: saved.memberships_changed } }),
     (state) => settingsPage(request, state)));
 }

@@ -13,13 +13,30 @@ export async function getSettings(db: Db): Promise<CollectiveSettings> {
   return raw ? { ...DEFAULTS, ...JSON.parse(raw) } : { ...DEFAULTS };
 }
 
-/** Validates and saves the collective's settings, recording the change. */
-export async function updateSettings(db: Db, actor: Actor, input: unknown): Promise<CollectiveSettings> {
+/** What another module does once the fiscal year's start month changed (in the same transaction); returns how many memberships it changed. */
+export type FiscalYearStartListener = (db: Db, actor: Actor, change: { before: number; after: number }) => Promise<number>;
+
+// Modules that keep fiscal years (the dues) import settings, so settings cannot import them: they register here instead.
+const fiscalYearStartListeners: FiscalYearStartListener[] = [];
+
+/** Registers a module's reaction to a new fiscal year start month (the dues module moves its dues and re-derives memberships). */
+export function onFiscalYearStartChange(listener: FiscalYearStartListener): void {
+  if (!fiscalYearStartListeners.includes(listener)) fiscalYearStartListeners.push(listener);
+}
+
+/**
+ * Validates and saves the collective's settings, recording the change; a new fiscal year start month is passed on
+ * to the registered modules, and `memberships_changed` (only then) counts the memberships they changed.
+ */
+export async function updateSettings(db: Db, actor: Actor, input: unknown): Promise<CollectiveSettings & { memberships_changed?: number }> {
   const next = validate(settingsInput, input);
   const before = await getSettings(db);
   await upsertSetting(db, 'collective', JSON.stringify(next));
   await recordChange(db, actor, { action: 'settings.update', entityType: 'settings', entityId: 'collective', before, after: next });
-  return next;
+  if (next.fiscal_year_start_month === before.fiscal_year_start_month) return next;
+  let changed = 0;
+  for (const listener of fiscalYearStartListeners) changed += await listener(db, actor, { before: before.fiscal_year_start_month, after: next.fiscal_year_start_month });
+  return { ...next, memberships_changed: changed };
 }
 
 /** The fiscal year (named by the calendar year it starts in) that a date falls in. */
