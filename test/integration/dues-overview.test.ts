@@ -218,6 +218,22 @@ forEachDialect('dues overview', (open) => {
     expect(await updateDuesPolicy(db, SYSTEM, { mode: 'any', early_weeks: 0 })).toMatchObject({ changed: 0, moved: 0 });
   });
 
+  it('keeps the year a payer wrote when the policy or the fiscal year\'s start changes', async () => {
+    const db = t.ctx.db;
+    const jade = await person(db, 'Jade Ahead');
+    await importAndAllocate(db, SYSTEM, camt054([{ id: 'W1', amount: '20.00', ref: personReference(jade), name: 'JADE AHEAD', text: 'cotisation 2027', date: '2026-10-10' }]), { filename: 'w.xml' });
+    const years = async () => (await db.selectFrom('allocations').select('fiscal_year').where('person_id', '=', jade).execute()).map((a) => a.fiscal_year);
+    expect(await years()).toEqual([2027]);
+    expect(await updateDuesPolicy(db, SYSTEM, { mode: 'any', early_weeks: 0 })).toMatchObject({ moved: 0 });
+    expect(await updateDuesPolicy(db, SYSTEM, { mode: 'any', early_weeks: 4 })).toMatchObject({ moved: 0 });
+    expect(await years()).toEqual([2027]);
+    const admin = await t.tokenFor(['admin']);
+    const put = await t.api(admin, 'PUT', '/api/v1/settings', { collective_name: 'Ruche', fiscal_year_start_month: 9, registration_open: false });
+    expect(put.statusCode).toBe(200);
+    expect(await years()).toEqual([2027]); // the year starting 2026-09 under the new start: 2027 is still next to it
+    expect(await getMembership(db, jade, 2027)).toMatchObject({ status: 'member' });
+  });
+
   it('exports the statuses to XLSX (read back with exceljs) and ODS (content.xml), in the reader\'s language', async () => {
     const db = t.ctx.db;
     await updateDuesPolicy(db, SYSTEM, { mode: 'minimum', minimum_cents: 2000 });
@@ -323,5 +339,20 @@ forEachDialect('dues overview', (open) => {
     const refused = await browser.post('/dues/policy', { mode: 'minimum', minimum: '20 euros', grace_days: '0', early_weeks: '0' });
     expect(refused.statusCode).toBe(422);
     expect((await db.selectFrom('settings').select('value').where('key', '=', 'dues_policy').executeTakeFirstOrThrow()).value).toContain('"minimum_cents":2050');
+  });
+
+  it('reads the minimum in the collective\'s currency, whatever its decimals (a yen has none)', async () => {
+    const db = t.ctx.db;
+    await db.insertInto('bank_accounts').values({ iban: null, number: '1234567', bic: null, holder: null, currency: 'JPY', label: null, created_at: '2026-01-01' }).execute();
+    const browser = await t.loginAs(['treasurer']);
+    await browser.get('/dues/policy');
+    expect((await browser.post('/dues/policy', { mode: 'minimum', minimum: '2000', grace_days: '0', early_weeks: '0' })).statusCode).toBe(303);
+    const stored = async () => (await db.selectFrom('settings').select('value').where('key', '=', 'dues_policy').executeTakeFirstOrThrow()).value;
+    expect(await stored()).toContain('"minimum_cents":2000');
+    const page = (await browser.get('/dues/policy')).body;
+    expect(page).toContain('value="2000"');
+    expect((await browser.post('/dues/policy', { mode: 'minimum', minimum: '2000', grace_days: '0', early_weeks: '0' })).statusCode).toBe(303);
+    expect(await stored()).toContain('"minimum_cents":2000'); // saved again unchanged: the same amount
+    expect((await browser.post('/dues/policy', { mode: 'minimum', minimum: '20,50', grace_days: '0', early_weeks: '0' })).statusCode).toBe(422);
   });
 });

@@ -15,19 +15,15 @@ import type { BankAccountsTable } from './bank.table.js';
 /** A bank account as pages, the API and the CLI show it: the row as stored. */
 export type BankAccount = Selectable<BankAccountsTable>;
 
-function viewOf(row: BankAccount): BankAccount {
-  const { id, iban, number, bic, holder, currency, label, created_at } = row;
-  return { id, iban, number, bic, holder, currency, label, created_at };
-}
 
 /** The collective's bank accounts, oldest first. */
 export async function bankAccounts(db: Db): Promise<BankAccount[]> {
-  return (await repo.selectBankAccounts(db)).map(viewOf);
+  return repo.selectBankAccounts(db);
 }
 
-/** How an account is named to people: its IBAN, else its number. */
-export function accountName(account: Pick<BankAccount, 'id' | 'iban' | 'number'>): string {
-  return account.iban ?? account.number ?? String(account.id);
+/** How an account is named to people: its IBAN, else its number, else its label. */
+export function accountName(account: Pick<BankAccount, 'id' | 'iban' | 'number'> & { label?: string | null }): string {
+  return account.iban ?? account.number ?? account.label ?? String(account.id);
 }
 
 /** Adds a bank account (validated, IBAN in electronic form); refuses one that exists with the same IBAN or number and currency. */
@@ -50,7 +46,7 @@ export async function relabelBankAccount(db: Db, actor: Actor, id: number, input
   if (!account) throw notFound();
   await updateBankAccountLabel(db, id, label);
   await recordChange(db, actor, { action: 'bank.account_label', entityType: 'bank_account', entityId: id, before: { label: account.label }, after: { label } });
-  return viewOf({ ...account, label });
+  return { ...account, label };
 }
 
 /** The refusal of an account chosen for an import that does not exist (before anything is written). */

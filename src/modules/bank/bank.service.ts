@@ -23,10 +23,6 @@ export async function listTransactions(db: Db, query: unknown) {
   return { items: rows.slice(0, q.per_page), hasNext: rows.length > q.per_page, page: q.page, perPage: q.per_page };
 }
 
-/** The collective's bank accounts. */
-export function listBankAccounts(db: Db) {
-  return repo.selectBankAccounts(db);
-}
 
 /** Statements read by one import, with their accounts and balance checks. */
 export function statementsOfImport(db: Db, importId: number) {

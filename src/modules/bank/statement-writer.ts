@@ -5,6 +5,7 @@ import { setImmediate } from 'node:timers/promises';
 import { nowIso } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
+import { accountName } from './accounts.service.js';
 import * as repo from './bank.repository.js';
 import type { ImportRequest, NewMovement, StatementSummary } from './import.service.js';
 import type { ParsedEntry, ParsedStatementHeader } from './parsers/types.js';
@@ -211,7 +212,7 @@ export class StatementWriter<P> {
   // How the account chosen for a file that names none (QIF, most CSV) is shown: its IBAN, number or label.
   private async chosenAccountName(): Promise<string> {
     const account = await repo.selectBankAccount(this.db, this.accountId).catch((error) => this.rootOf(error));
-    return account?.iban ?? account?.number ?? account?.label ?? String(this.accountId);
+    return accountName(account ?? { id: this.accountId, iban: null, number: null });
   }
 
   /** Ends a statement without waiting for its writes: the next statement's batches overlap them. */

@@ -13,7 +13,7 @@ import { getPeople } from '../people/people.service.js';
 import { getSettings } from '../settings/settings.service.js';
 import * as repo from './dues.repository.js';
 import { type AllocationDecision, allocationDecision } from './dues.schema.js';
-import { deriveMemberships, duesYearOf, getDuesPolicy, touch, type TouchedYears } from './dues.service.js';
+import { deriveMemberships, duesYearOf, getDuesPolicy, touch, type TouchedYears, yearOfDues, yearWritten } from './dues.service.js';
 import { buildMatchIndex, matchCredit, matchIndexing, personReference } from './matcher.js';
 import type { Directory, MatchProposal } from './matcher.types.js';
 
@@ -152,21 +152,6 @@ const OTHER_PURPOSES: [string, RegExp][] = [
 ];
 const DUES_WORDS = /\b(cotisation|cotis|lidgeld|lidmaatschap|adhesion|membership|dues|membre|lid)\b/;
 
-// A year as the payer writes it ("cotisation 2027"), not part of a date (12/03/2026) or of a span (2026-2027).
-const WRITTEN_YEAR = /(?<![\d/.-])20\d\d(?![\d/-]|\.\d)/g;
-
-/** The fiscal year a dues payment is for: the one its text names, when it names exactly one next to the policy's year; else the policy's. */
-export function yearWritten(text: string | null, policyYear: number): number {
-  if (!text || !text.includes('20')) return policyYear;
-  let named: number | null = null;
-  for (const [written] of text.matchAll(WRITTEN_YEAR)) {
-    const year = Number(written);
-    if (named !== null && year !== named) return policyYear;
-    named = year;
-  }
-  return named !== null && Math.abs(named - policyYear) <= 1 ? named : policyYear;
-}
-
 /** The kind a credit's text asks for: dues unless it names another purpose (and not dues). */
 export function purposeOf(text: string | null): string {
   const folded = fold(text ?? '');
@@ -290,7 +275,7 @@ async function replaceAllocations(db: Db, actor: Actor, tx: Transaction, shares:
   const byTreasurer = JSON.stringify({ key: 'dues.reason.treasurer', params: { who: actor.label } });
   const rows = shares.map((s) => ({
     transaction_id: tx.id, person_id: s.person_id, amount_cents: s.amount_cents, kind: s.kind, category: s.category,
-    fiscal_year: s.kind === 'dues' ? s.fiscal_year ?? duesYearOf(tx.booking_date, policy, startMonth) : null,
+    fiscal_year: s.kind === 'dues' ? s.fiscal_year ?? yearOfDues(tx.booking_date, tx.communication, policy, startMonth) : null,
     status: s.status ?? ('confirmed' as const), matched_by: s.matched_by ?? 'treasurer', confidence: s.confidence ?? 100, reason_json: s.reason_json ?? byTreasurer,
     created_at: nowIso(), decided_by: s.decided_by !== undefined ? s.decided_by : actor.label,
   }));

@@ -9,7 +9,8 @@ import { csrfField } from '../../views/form.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { formatMoney } from '../../views/money.js';
-import { csvProfileNames, listBankAccounts, statementFileName } from '../bank/bank.service.js';
+import { accountName, bankAccounts } from '../bank/accounts.service.js';
+import { csvProfileNames, statementFileName } from '../bank/bank.service.js';
 import { importOptions } from '../bank/bank.schema.js';
 import { STATEMENT_FORMATS } from '../bank/parsers/types.js';
 import { discardUpload, loadUpload, storeUpload } from '../people-exchange/exchange.service.js';
@@ -33,10 +34,10 @@ ${await optionFields(request, {})}
 // The import's options (format, account, CSV profile, QIF date order), with the ones already chosen selected.
 async function optionFields(request: FastifyRequest, chosen: Record<string, string | undefined>): Promise<SafeHtml> {
   const t = request.t;
-  const [accounts, profiles] = await Promise.all([listBankAccounts(request.ctx.db), csvProfileNames(request.ctx.db)]);
+  const [accounts, profiles] = await Promise.all([bankAccounts(request.ctx.db), csvProfileNames(request.ctx.db)]);
   const opt = (name: string, v: string, label: string) => html`<option value="${v}"${chosen[name] === v && v ? html` selected` : ''}>${label}</option>`;
   return html`<div class="filters"><label>${t('bank.format')} <select name="format">${opt('format', '', t('bank.format_auto'))}${STATEMENT_FORMATS.map((f) => opt('format', f, f))}</select></label>
-<label>${t('bank.account')} <select name="account">${opt('account', '', t('bank.account_from_file'))}${accounts.map((a) => opt('account', String(a.id), `${a.iban ?? a.number ?? a.id} (${a.currency})`))}</select></label>
+<label>${t('bank.account')} <select name="account">${opt('account', '', t('bank.account_from_file'))}${accounts.map((a) => opt('account', String(a.id), `${accountName(a)} (${a.currency})`))}</select></label>
 <label>${t('bank.profile')} <select name="profile">${opt('profile', '', t('bank.format_auto'))}${profiles.map((p) => opt('profile', p, p))}</select></label>
 <label>${t('bank.qif_order')} <select name="qif_date_order">${opt('qif_date_order', '', t('bank.format_auto'))}${opt('qif_date_order', 'dmy', 'DD/MM/YYYY')}${opt('qif_date_order', 'mdy', 'MM/DD/YYYY')}${opt('qif_date_order', 'ymd', 'YYYY/MM/DD')}</select></label></div>`;
 }

@@ -3,7 +3,7 @@ import { ValidationError } from '../../core/errors.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { csrfField } from '../../views/form.js';
 import { html, type SafeHtml } from '../../views/html.js';
-import { minorDigits, toMinorUnits } from '../bank/parsers/money.js';
+import { minorDigits, typedToMinorUnits } from '../bank/parsers/money.js';
 import { ALLOCATION_KINDS, type AllocationDecision } from './dues.schema.js';
 
 type Kind = AllocationDecision['shares'][number]['kind'];
@@ -58,7 +58,7 @@ export function rowsFromFields(fields: Record<string, unknown>): ShareRow[] {
 
 function amountOf(text: string, currency: string, field: string): number {
   try {
-    return toMinorUnits(text.replace(/[\s\u00a0']/g, '').replace(',', '.'), currency);
+    return typedToMinorUnits(text, currency);
   } catch {
     throw new ValidationError({ [field]: 'review_ui.amount_invalid' }, 'review_ui.amount_invalid');
   }

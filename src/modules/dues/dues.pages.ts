@@ -8,11 +8,10 @@ import { html } from '../../views/html.js';
 import { sendPage } from '../../views/layout.js';
 import { formatMoney } from '../../views/money.js';
 import { currentFiscalYear } from '../memberships/memberships.service.js';
-import { listBankAccounts } from '../bank/bank.service.js';
 import { amountText } from './decision-form.js';
 import { DUES_MODES, type DuesPolicy, yearOf } from './dues.schema.js';
 import { exportDues } from './dues-export.service.js';
-import { getDuesPolicy, updateDuesPolicy } from './dues.service.js';
+import { duesCurrency, getDuesPolicy, updateDuesPolicy } from './dues.service.js';
 import { DUES_STATUS_LABELS, DUES_STATUSES, type DuesStatus, duesOverview } from './overview.service.js';
 
 async function yearPage(request: FastifyRequest, reply: FastifyReply, year: number) {
@@ -31,11 +30,6 @@ ${['csv', 'xlsx', 'ods'].map((f) => html`<a class="button secondary" href="/dues
 <a class="button secondary" href="/dues/policy">${t('dues.policy_title')}</a></div>
 <p class="muted">${t('overview.statuses_help')}</p>
 ${DUES_STATUSES.map(section)}${totals}` });
-}
-
-// The currency the minimum is typed in: the collective's (first) bank account's, or EUR before any account.
-async function policyCurrency(request: FastifyRequest): Promise<string> {
-  return (await listBankAccounts(request.ctx.db))[0]?.currency ?? 'EUR';
 }
 
 // The stored policy as the form shows it: the minimum as money ("20,00" in French and Dutch, "20.00" in English).
@@ -60,13 +54,13 @@ ${inputField(t, state, { name: 'early_weeks', label: 'dues.early_weeks', type: '
 export async function duesPages(app: FastifyInstance): Promise<void> {
   app.get('/dues', { config: { access: 'dues:manage' } }, async (request, reply) => reply.redirect(`/dues/${await currentFiscalYear(request.ctx.db)}`, 303));
   app.get('/dues/policy', { config: { access: 'dues:manage' } }, async (request, reply) => {
-    const currency = await policyCurrency(request);
+    const currency = await duesCurrency(request.ctx.db);
     await sendPage(request, reply, policyPage(request, formState(policyValues(request, await getDuesPolicy(request.ctx.db), currency)), currency));
   });
   app.post('/dues/policy', { config: { access: 'dues:manage' } }, async (request, reply) => handleForm(request, reply,
     // The form types the minimum as money (`minimum`); a `minimum_cents` field slipped into the form is not taken.
     (values) => inTransaction(request.ctx.db, (trx) => updateDuesPolicy(trx, requestActor(request), { ...values, minimum_cents: undefined })),
-    (saved) => ({ redirect: '/dues/policy', flash: 'overview.policy_saved', params: { changed: saved.changed } }), async (state) => policyPage(request, state, await policyCurrency(request))));
+    (saved) => ({ redirect: '/dues/policy', flash: 'overview.policy_saved', params: { changed: saved.changed } }), async (state) => policyPage(request, state, await duesCurrency(request.ctx.db))));
   app.get<{ Params: { year: string } }>('/dues/:year', { config: { access: 'dues:manage' } }, async (request, reply) => yearPage(request, reply, yearOf(request.params.year)));
   app.get<{ Params: { year: string; format: string } }>('/dues/:year/export.:format', { config: { access: 'dues:manage' } }, async (request, reply) => {
     const file = await exportDues(request.ctx.db, yearOf(request.params.year), request.params.format, request.t);

@@ -161,27 +161,19 @@ export async function selectDuesYears(db: Db) {
     .where('kind', '=', 'dues').where('status', '!=', 'to_review').where('person_id', 'is not', null).where('fiscal_year', 'is not', null).execute();
 }
 
-/** The first and last booking dates of the matcher's dues allocations (status auto), or null when there are none. */
-export async function selectAutoDuesDateRange(db: Db): Promise<{ first: string; last: string } | null> {
-  const row = await db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
-    .select([sql<string | null>`min(bank_transactions.booking_date)`.as('first'), sql<string | null>`max(bank_transactions.booking_date)`.as('last')])
+/** The matcher's dues allocations (status auto) with what their fiscal year is read from: booking date and text. */
+export async function selectAutoDues(db: Db) {
+  return db.selectFrom('allocations').innerJoin('bank_transactions', 'bank_transactions.id', 'allocations.transaction_id')
+    .select(['allocations.id', 'allocations.fiscal_year', 'bank_transactions.booking_date', 'bank_transactions.communication'])
     .where('allocations.kind', '=', 'dues').where('allocations.status', '=', 'auto').where('allocations.person_id', 'is not', null)
-    .executeTakeFirst();
-  return row?.first && row.last ? { first: String(row.first), last: String(row.last) } : null;
+    .execute();
 }
 
-/**
- * Gives the matcher's dues allocations (status auto) booked in fiscal year `year` ([from, to]) the year their date
- * now counts for: `year`, or `year + 1` when booked after `nextAfter`. One statement; returns how many moved.
- */
-export async function updateAutoDuesYear(db: Db, range: { year: number; from: string; to: string; nextAfter: string }): Promise<number> {
-  const booked = sql`(select bank_transactions.booking_date from bank_transactions where bank_transactions.id = allocations.transaction_id)`;
-  const target = sql<number>`case when ${booked} > ${range.nextAfter} then ${sql.lit(range.year + 1)} else ${sql.lit(range.year)} end`;
-  const inYear = db.selectFrom('bank_transactions').select('bank_transactions.id')
-    .where('bank_transactions.booking_date', '>=', range.from).where('bank_transactions.booking_date', '<=', range.to);
-  const result = await db.updateTable('allocations').set({ fiscal_year: target })
-    .where('kind', '=', 'dues').where('status', '=', 'auto').where('person_id', 'is not', null)
-    .where('transaction_id', 'in', inYear).where('fiscal_year', '<>', target)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+/** Gives these allocations one fiscal year (a few thousand ids a statement on SQLite); returns how many rows changed. */
+export async function updateAllocationsYear(db: Db, ids: number[], year: number): Promise<number> {
+  const changed = await readForIds(db, ids, async (slice) => {
+    const result = await db.updateTable('allocations').set({ fiscal_year: year }).where(idIn(db, 'id', slice)).executeTakeFirst();
+    return [Number(result.numUpdatedRows)];
+  });
+  return changed.reduce((sum, n) => sum + n, 0);
 }

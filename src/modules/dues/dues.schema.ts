@@ -8,23 +8,20 @@ export const DUES_MODES = ['any', 'minimum', 'rolling'] as const;
 export const ALLOCATION_KINDS = ['dues', 'donation', 'service', 'hardware', 'other', 'expense'] as const;
 export type AllocationKind = (typeof ALLOCATION_KINDS)[number];
 
-// A sum of money as people type it ("20", "20,00", "20.00", "1 000,50"), at most two decimals, as integer cents.
-const moneyText = z.preprocess((v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.replace(/[\s\u00a0\u202f']/g, '') : v),
-  z.string().regex(/^\d{1,6}(?:[.,]\d{1,2})?$/, { error: 'review_ui.amount_invalid' })
-    .transform((text) => { const [whole, fraction = ''] = text.split(/[.,]/); return Number(whole) * 100 + Number(fraction.padEnd(2, '0')); }));
-
 /**
- * The collective's dues policy (the policy page and the services share it). The minimum is typed as money in
- * `minimum` ("20,00") and stored as integer `minimum_cents`; callers may give `minimum_cents` directly instead.
+ * The collective's dues policy as the policy page and the services give it. The minimum is typed as money in `minimum`
+ * ("20,00", read in the collective's currency by the service) or given as integer `minimum_cents`.
  */
 export const duesPolicyInput = z.object({
   mode: z.enum(DUES_MODES, { error: 'validation.choice' }),
-  minimum: z.preprocess((v) => (v === '' || v === null ? undefined : v), moneyText.optional()),
+  minimum: z.preprocess((v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() || undefined : v ?? undefined), z.string().max(20).optional()),
   minimum_cents: z.coerce.number().int().min(0).max(100_000_000).optional(),
   grace_days: z.coerce.number().int().min(0).max(366).default(0),
   early_weeks: z.coerce.number().int().min(0).max(26).default(0),
-}).transform(({ minimum, minimum_cents, ...rest }) => ({ ...rest, minimum_cents: minimum ?? minimum_cents ?? 0 }));
-export type DuesPolicy = z.output<typeof duesPolicyInput>;
+});
+
+/** The dues policy as stored: the minimum in the collective's currency's minor units. */
+export type DuesPolicy = { mode: (typeof DUES_MODES)[number]; minimum_cents: number; grace_days: number; early_weeks: number };
 
 const share = z.object({
   person_id: z.coerce.number().int().positive().nullable().optional(),

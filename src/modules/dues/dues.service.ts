@@ -1,9 +1,12 @@
 import type { Actor } from '../../core/actor.js';
+import { ValidationError } from '../../core/errors.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
 import { applyDerivedMemberships, type DerivedYear, derivedMembershipYears } from '../memberships/memberships.service.js';
 import { fiscalYearBounds, fiscalYearOf, getModuleSetting, getSettings, onFiscalYearStartChange, saveModuleSetting } from '../settings/settings.service.js';
+import { bankAccounts } from '../bank/accounts.service.js';
+import { typedToMinorUnits } from '../bank/parsers/money.js';
 import * as repo from './dues.repository.js';
 import { type DuesPolicy, duesPolicyInput } from './dues.schema.js';
 
@@ -22,12 +25,29 @@ export function getDuesPolicy(db: Db): Promise<DuesPolicy> {
  * every year already derived from payments), audited; `changed` counts the memberships added, changed or removed.
  */
 export async function updateDuesPolicy(db: Db, actor: Actor, input: unknown): Promise<DuesPolicy & { changed: number; moved: number }> {
-  const next = validate(duesPolicyInput, input);
+  const { minimum, minimum_cents, ...rest } = validate(duesPolicyInput, input);
+  const next: DuesPolicy = { ...rest, minimum_cents: minimum === undefined ? minimum_cents ?? 0 : await minimumCents(db, minimum) };
   const before = await getDuesPolicy(db);
   await saveModuleSetting(db, actor, POLICY_KEY, next, before);
-  const moved = await redateAutomaticDues(db, next);
+  const moved = next.early_weeks === before.early_weeks ? 0 : await redateAutomaticDues(db, next);
   if (moved) await recordChange(db, actor, { action: 'dues.years_recomputed', entityType: 'settings', entityId: POLICY_KEY, before: { early_weeks: before.early_weeks }, after: { early_weeks: next.early_weeks, moved } });
   return { ...next, changed: await rederiveAllMemberships(db, actor), moved };
+}
+
+/** The currency the dues policy's minimum is in: the collective's (first) bank account's, or EUR before any account. */
+export async function duesCurrency(db: Db): Promise<string> {
+  return (await bankAccounts(db))[0]?.currency ?? 'EUR';
+}
+
+// The minimum as typed ("20,50"), in minor units of the collective's currency.
+async function minimumCents(db: Db, typed: string): Promise<number> {
+  try {
+    const cents = typedToMinorUnits(typed, await duesCurrency(db));
+    if (cents >= 0 && cents <= 100_000_000) return cents;
+  } catch {
+    // refused below, naming the field
+  }
+  throw new ValidationError({ minimum: 'review_ui.amount_invalid' }, 'review_ui.amount_invalid');
 }
 
 // Re-derives every membership dues may have changed: every year with dues, and every year already derived from
@@ -43,7 +63,7 @@ async function rederiveAllMemberships(db: Db, actor: Actor): Promise<number> {
  * After the fiscal year's start month changed (settings already saved, same transaction): moves the matcher's dues
  * to the fiscal year they now fall in under the policy, audited, and re-derives memberships; returns how many changed.
  */
-export async function followFiscalYearStart(db: Db, actor: Actor, change: { before: number; after: number }): Promise<number> {
+async function followFiscalYearStart(db: Db, actor: Actor, change: { before: number; after: number }): Promise<number> {
   const moved = await redateAutomaticDues(db, await getDuesPolicy(db));
   await recordChange(db, actor, { action: 'dues.years_recomputed', entityType: 'settings', entityId: 'collective', before: { fiscal_year_start_month: change.before }, after: { fiscal_year_start_month: change.after, moved } });
   return rederiveAllMemberships(db, actor);
@@ -52,16 +72,16 @@ export async function followFiscalYearStart(db: Db, actor: Actor, change: { befo
 // Settings cannot import the dues module (the dues import settings), so the dues register for start month changes.
 onFiscalYearStartChange(followFiscalYearStart);
 
-/** Moves the matcher's dues allocations (status auto) to the fiscal year `duesYearOf` gives their booking date; one statement per fiscal year. */
+/** Moves the matcher's dues allocations (status auto) to the fiscal year they count for now (`yearOfDues`); one statement per year. */
 async function redateAutomaticDues(db: Db, policy: DuesPolicy): Promise<number> {
-  const range = await repo.selectAutoDuesDateRange(db);
-  if (!range) return 0;
   const { fiscal_year_start_month: startMonth } = await getSettings(db);
-  let moved = 0;
-  for (let year = fiscalYearOf(range.first, startMonth); year <= fiscalYearOf(range.last, startMonth); year++) {
-    const { start, end } = fiscalYearBounds(year, startMonth);
-    moved += await repo.updateAutoDuesYear(db, { year, from: start, to: end, nextAfter: policy.early_weeks > 0 ? addDays(end, -7 * policy.early_weeks) : end });
+  const moves = new Map<number, number[]>();
+  for (const a of await repo.selectAutoDues(db)) {
+    const year = yearOfDues(a.booking_date, a.communication, policy, startMonth);
+    if (year !== a.fiscal_year) moves.set(year, [...(moves.get(year) ?? []), a.id]);
   }
+  let moved = 0;
+  for (const [year, ids] of moves) moved += await repo.updateAllocationsYear(db, ids, year);
   return moved;
 }
 
@@ -73,6 +93,26 @@ function addDays(date: string, days: number): string {
 export function graceUntil(year: number, startMonth: number, policy: Pick<DuesPolicy, 'grace_days'>): string {
   const previousEnd = fiscalYearBounds(year - 1, startMonth).end;
   return new Date(Date.parse(`${previousEnd}T00:00:00Z`) + policy.grace_days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The fiscal year a dues payment counts for: the one its text names next to the policy's year, else the policy's (`duesYearOf`). */
+export function yearOfDues(date: string, text: string | null, policy: DuesPolicy, startMonth: number): number {
+  return yearWritten(text, duesYearOf(date, policy, startMonth));
+}
+
+// A year as the payer writes it ("cotisation 2027"), not part of a date (12/03/2026) or of a span (2026-2027).
+const WRITTEN_YEAR = /(?<![\d/.-])20\d\d(?![\d/-]|\.\d)/g;
+
+/** The fiscal year a dues payment is for: the one its text names, when it names exactly one next to the policy's year; else the policy's. */
+export function yearWritten(text: string | null, policyYear: number): number {
+  if (!text || !text.includes('20')) return policyYear;
+  let named: number | null = null;
+  for (const [written] of text.matchAll(WRITTEN_YEAR)) {
+    const year = Number(written);
+    if (named !== null && year !== named) return policyYear;
+    named = year;
+  }
+  return named !== null && Math.abs(named - policyYear) <= 1 ? named : policyYear;
 }
 
 /** The fiscal year a dues payment counts for: its own, or the next one when paid in the year's last `early_weeks` weeks. */

@@ -4,7 +4,6 @@ import { defineMessages } from '../../i18n/define.js';
 export const overviewMessages = defineMessages({
   en: {
     'overview.minimum_hint': 'An amount in {currency}, e.g. 20.00; used only when the minimum amount decides.',
-    // The pager's count when it is one (page.results is plural).
     'overview.person_id': 'Person id',
     'overview.total_amount': 'Amount',
     'overview.total_count': 'Number of payments',

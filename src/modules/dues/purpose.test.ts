@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { purposeOf, yearWritten } from './allocation.service.js';
+import { purposeOf } from './allocation.service.js';
+import { yearWritten } from './dues.service.js';
 
 describe('purpose of a credit', () => {
   it('is dues unless the text names another purpose', () => {

@@ -34,3 +34,8 @@ export function minorToDecimal(minor: number, currency: string): number {
   const text = digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs;
   return Number(minor < 0 ? `-${text}` : text);
 }
+
+/** An amount as people type it ("20", "20,50", "1 000.50", "1'000"), in the currency's minor units; a StatementError when it is not one. */
+export function typedToMinorUnits(text: string, currency: string): number {
+  return toMinorUnits(text.replace(/[\s\u00a0\u202f']/g, '').replace(',', '.'), currency);
+}
