@@ -1,5 +1,6 @@
-import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
+import { isValidBIC } from 'ibantools';
 import { z } from 'zod';
+import { normalIban } from './parsers/detect.js';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
@@ -8,8 +9,8 @@ function optionalText(max: number, inner: (s: z.ZodString) => z.ZodType<string |
   return z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v ?? undefined), inner(z.string().max(max)).optional());
 }
 
-const iban = optionalText(50, (s) => s.refine((v) => isValidIBAN(electronicFormatIBAN(v) ?? ''), { error: 'bank_accounts.iban_invalid' })
-  .transform((v) => electronicFormatIBAN(v) as string));
+const iban = optionalText(50, (s) => s.refine((v) => normalIban(v) !== null, { error: 'bank_accounts.iban_invalid' })
+  .transform((v) => normalIban(v) as string));
 
 const bic = optionalText(11, (s) => s.transform((v) => v.toUpperCase()).refine(isValidBIC, { error: 'bank_accounts.bic_invalid' }));
 

@@ -7,14 +7,12 @@ import { AppError, notFound } from '../../core/errors.js';
 import { validate } from '../../core/validate.js';
 import type { Db } from '../../storage/database.js';
 import { recordChange } from '../audit/audit.service.js';
-import { updateBankAccountLabel } from './accounts.repository.js';
 import { bankAccountInput, bankAccountLabelInput } from './accounts.schema.js';
 import * as repo from './bank.repository.js';
 import type { BankAccountsTable } from './bank.table.js';
 
 /** A bank account as pages, the API and the CLI show it: the row as stored. */
 export type BankAccount = Selectable<BankAccountsTable>;
-
 
 /** The collective's bank accounts, oldest first. */
 export async function bankAccounts(db: Db): Promise<BankAccount[]> {
@@ -44,7 +42,7 @@ export async function relabelBankAccount(db: Db, actor: Actor, id: number, input
   const { label = null } = validate(bankAccountLabelInput, input);
   const account = await repo.selectBankAccount(db, id);
   if (!account) throw notFound();
-  await updateBankAccountLabel(db, id, label);
+  await repo.updateBankAccountLabel(db, id, label);
   await recordChange(db, actor, { action: 'bank.account_label', entityType: 'bank_account', entityId: id, before: { label: account.label }, after: { label } });
   return { ...account, label };
 }

@@ -21,6 +21,11 @@ export async function selectBankAccounts(db: Db) {
   return db.selectFrom('bank_accounts').selectAll().orderBy('id').execute();
 }
 
+/** Sets (or clears) a bank account's label. */
+export async function updateBankAccountLabel(db: Db, id: number, label: string | null): Promise<void> {
+  await db.updateTable('bank_accounts').set({ label }).where('id', '=', id).execute();
+}
+
 /** Inserts a bank account; returns its id. */
 export async function insertBankAccount(db: Db, row: Insertable<BankAccountsTable>): Promise<number> {
   const { id } = await db.insertInto('bank_accounts').values(row).returning('id').executeTakeFirstOrThrow();
@@ -97,18 +102,6 @@ export async function selectTransactions(db: Db, filter: TransactionFilter, limi
   if (filter.to) query = query.where('booking_date', '<=', filter.to);
   if (filter.ids) query = query.where('id', 'in', filter.ids.length ? filter.ids : [-1]);
   return query.orderBy('booking_date', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
-}
-
-/** One movement. */
-export async function selectTransaction(db: Db, id: number) {
-  return db.selectFrom('bank_transactions').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/** Statements of an import, with their account. */
-export async function selectStatementsOfImport(db: Db, importId: number) {
-  return db.selectFrom('bank_statements').innerJoin('bank_accounts', 'bank_accounts.id', 'bank_statements.bank_account_id')
-    .selectAll('bank_statements').select(['bank_accounts.iban', 'bank_accounts.number', 'bank_accounts.currency'])
-    .where('import_id', '=', importId).orderBy('bank_statements.id').execute();
 }
 
 /** A saved CSV profile's JSON. */

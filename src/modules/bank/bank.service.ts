@@ -24,11 +24,6 @@ export async function listTransactions(db: Db, query: unknown) {
 }
 
 
-/** Statements read by one import, with their accounts and balance checks. */
-export function statementsOfImport(db: Db, importId: number) {
-  return repo.selectStatementsOfImport(db, importId);
-}
-
 /** A saved CSV column mapping by name. */
 export async function csvProfile(db: Db, name: string): Promise<CsvProfile | undefined> {
   const json = await repo.selectCsvProfile(db, name);
